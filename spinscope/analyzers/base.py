@@ -1,0 +1,103 @@
+"""The analyzer protocol and the registry of layers.
+
+An analyzer reads a Document and adds spans to the layer(s) it ``provides``. It must
+skip boilerplate (use ``doc.content_ranges()``), add spans only through
+``doc.add_span`` (offsets are checked), call ``doc.start_layer`` even when it finds
+nothing, and append its :class:`~spinscope.document.Provenance`.
+
+Built-in analyzers are listed in :data:`BUILTIN` as import paths so that
+``import spinscope`` stays fast; third parties register factories through the
+entry-point group ``spinscope.analyzers`` (name = layer, value = ``module:factory``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from spinscope.config import Settings
+from spinscope.document import Document, Provenance
+from spinscope.errors import ConfigError
+
+ENTRY_POINT_GROUP = "spinscope.analyzers"
+
+#: layer name -> "module:callable" taking Settings and returning an Analyzer.
+BUILTIN: dict[str, str] = {
+    "boilerplate": "spinscope.analyzers.boilerplate:BoilerplateAnalyzer",
+}
+
+#: One line per layer, shown by ``spinscope layers`` and ``analyze --help``.
+DESCRIPTIONS: dict[str, str] = {
+    "boilerplate": "lines that are not the article: contact, follow/subscribe, share, "
+    "copyright, read-more, newsletter and donation prompts",
+}
+
+
+@runtime_checkable
+class Analyzer(Protocol):
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    provides: tuple[str, ...]
+
+    def __call__(self, doc: Document) -> None: ...
+
+    def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None: ...
+
+
+class BaseAnalyzer:
+    """Convenience base: ``pipe`` loops over ``__call__``; subclasses batch when it pays."""
+
+    name: ClassVar[str] = ""
+    version: ClassVar[str] = "0"
+    requires: ClassVar[tuple[str, ...]] = ()
+    provides: ClassVar[tuple[str, ...]] = ()
+    #: Model identifier and measured metrics, recorded in each document's provenance.
+    model: ClassVar[str | None] = None
+    metrics: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+
+    def __call__(self, doc: Document) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
+        for doc in docs:
+            self(doc)
+
+    def provenance(self) -> Provenance:
+        return Provenance(
+            analyzer=self.name, version=self.version, model=self.model, metrics=dict(self.metrics)
+        )
+
+    def record(self, doc: Document) -> None:
+        """Mark this analyzer's layers as computed and add its provenance to ``doc``."""
+        for layer in self.provides:
+            doc.start_layer(layer)
+        doc.provenance = [p for p in doc.provenance if p.analyzer != self.name]
+        doc.provenance.append(self.provenance())
+
+
+def _entry_points() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def available_layers() -> dict[str, str]:
+    """Every layer that can be computed: name -> one-line description."""
+    names = {**BUILTIN, **_entry_points()}
+    return {name: DESCRIPTIONS.get(name, "third-party analyzer") for name in names}
+
+
+def create(name: str, settings: Settings) -> Analyzer:
+    """Instantiate the analyzer for layer ``name``."""
+    target = {**BUILTIN, **_entry_points()}.get(name)
+    if target is None:
+        raise ConfigError(
+            f"unknown layer {name!r}; available layers: {', '.join(available_layers())}"
+        )
+    module_name, _, attr = target.partition(":")
+    factory: Callable[[Settings], Analyzer] = getattr(importlib.import_module(module_name), attr)
+    return factory(settings)

@@ -1,0 +1,18 @@
+"""The root Typer application that every command module registers on."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="spinscope",
+    help=(
+        "Show, with evidence, how news and opinion articles persuade and what they assert.\n\n"
+        "Every finding points at the exact characters of the article that support it.\n\n"
+        "Example:  spinscope analyze article.txt --format html --out report.html"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)

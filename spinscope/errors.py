@@ -1,0 +1,47 @@
+"""Errors with actionable messages. The CLI maps them to exit codes; the API to JSON errors.
+
+Every error names the bad value and, where there is one, the fix. Code that meets bad
+input raises one of these instead of returning ``None``.
+"""
+
+from __future__ import annotations
+
+
+class SpinscopeError(Exception):
+    """Base class. ``str(err)`` is a one-line message fit to show a user."""
+
+    #: HTTP status the API answers with.
+    status = 500
+
+
+class InputError(SpinscopeError):
+    """An input (file, URL, JSONL line, stdin) cannot be analyzed. Other inputs go on."""
+
+    status = 422
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+class FetchError(InputError):
+    """A URL could not be fetched (timeout, HTTP error, refused address, too large)."""
+
+    status = 502
+
+
+class ConfigError(SpinscopeError):
+    """A setting, flag or layer name is wrong. This is a usage error (exit code 2)."""
+
+    status = 400
+
+
+class ModelError(SpinscopeError):
+    """A model file is missing or cannot be loaded."""
+
+    status = 500
+
+
+class OffsetError(SpinscopeError, ValueError):
+    """A span does not point into the document text: a bug in an analyzer, never ignored."""

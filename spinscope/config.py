@@ -32,6 +32,8 @@ class Settings(BaseModel):
     max_redirects: int = Field(default=5, ge=0)
     #: Allow URLs that resolve to loopback, private or link-local addresses.
     allow_private: bool = False
+    #: Analyze texts that are not in English (models are trained on English).
+    any_language: bool = False
     #: Where training and evaluation corpora live (``ptc/``, ``claimbuster/`` …).
     data_dir: Path = Path("../shared/data")
     #: The corpus database used by ``ingest`` and ``serve``.
@@ -60,7 +62,7 @@ def _from_env() -> dict[str, Any]:
         raw = os.environ.get(ENV_PREFIX + name.upper())
         if raw is None:
             continue
-        if field.annotation == bool:
+        if field.annotation is bool:
             values[name] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif name == "layers":
             values[name] = [x.strip() for x in raw.split(",") if x.strip()]

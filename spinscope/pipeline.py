@@ -52,9 +52,7 @@ def _build(wanted: list[str], settings: Settings) -> list[Analyzer]:
     known = available_layers()
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        raise ConfigError(
-            f"unknown layer(s) {', '.join(unknown)}; available: {', '.join(known)}"
-        )
+        raise ConfigError(f"unknown layer(s) {', '.join(unknown)}; available: {', '.join(known)}")
     built: dict[str, Analyzer] = {}
     order: list[Analyzer] = []
 

@@ -26,12 +26,17 @@ ENTRY_POINT_GROUP = "spinscope.analyzers"
 #: layer name -> "module:callable" taking Settings and returning an Analyzer.
 BUILTIN: dict[str, str] = {
     "boilerplate": "spinscope.analyzers.boilerplate:BoilerplateAnalyzer",
+    "entities": "spinscope.analyzers.entities:EntitiesAnalyzer",
+    "events": "spinscope.analyzers.events:EventsAnalyzer",
 }
 
 #: One line per layer, shown by ``spinscope layers`` and ``analyze --help``.
 DESCRIPTIONS: dict[str, str] = {
     "boilerplate": "lines that are not the article: contact, follow/subscribe, share, "
     "copyright, read-more, newsletter and donation prompts",
+    "entities": "people, organisations, places (normalised names, spelling variant, "
+    "coordinates), dates, nationalities, weapons",
+    "events": "who did what to whom, where and when (ACLED-like types), with casualties",
 }
 
 

@@ -13,7 +13,10 @@ from spinscope.cli.app import app
 
 def _attach() -> None:
     # Imported for their side effect of registering commands on ``app``.
-    from spinscope.cli import analyze  # noqa: F401
+    from spinscope.cli import (
+        analyze,  # noqa: F401
+        ptc,  # noqa: F401
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

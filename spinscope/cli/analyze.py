@@ -1,0 +1,274 @@
+"""``spinscope analyze`` and ``spinscope layers``: thin commands over :mod:`spinscope.service`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spinscope.cli.app import app
+from spinscope.errors import ConfigError, SpinscopeError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _fail_usage(message: str) -> typer.Exit:
+    typer.echo(f"spinscope: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _layer_help() -> str:
+    from spinscope.analyzers.base import available_layers
+
+    return ", ".join(available_layers())
+
+
+@app.command()
+def layers() -> None:
+    """List the analysis layers this installation can compute, with what each finds.
+
+    Example:  spinscope layers
+    """
+    from spinscope.analyzers.base import available_layers
+
+    for name, description in available_layers().items():
+        typer.echo(f"{name:12s} {description}")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  spinscope analyze article.txt\n\n"
+        "  spinscope analyze page.html --format html --out report.html\n\n"
+        "  spinscope analyze corpus/ --format jsonl --out results.jsonl\n\n"
+        "  cat article.txt | spinscope analyze - --format json\n\n"
+        "  spinscope analyze https://example.org/story --layers boilerplate\n\n"
+        "Exit codes: 0 every input analyzed, 1 some inputs failed (each named on stderr), "
+        "2 usage error."
+    )
+)
+def analyze(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Inputs: .txt or .html/.htm files, folders (searched recursively), JSONL files "
+            "(one article per line with 'text' or 'html' and optional id, url, title, published, "
+            "outlet, author), '-' for stdin, or http(s) URLs.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: terminal (readable summary), json (the spinscope/1 contract), "
+            "jsonl (one JSON object per line), html (self-contained report with highlights), "
+            "md (Markdown).",
+        ),
+    ] = "terminal",
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write here instead of stdout: a file for one input (or for jsonl), a folder "
+            "(created if needed) for several inputs, one file per input named by its id.",
+        ),
+    ] = None,
+    layers_opt: Annotated[
+        str | None,
+        typer.Option(
+            "--layers",
+            "-l",
+            help="Comma-separated layers to compute (default: all). "
+            "Run 'spinscope layers' to list them.",
+        ),
+    ] = None,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option(help="Refuse inputs larger than this many bytes [default: 10000000]."),
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds before a URL fetch gives up [default: 15].")
+    ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Allow URLs on loopback/private/link-local addresses (refused by default).",
+        ),
+    ] = False,
+    any_language: Annotated[
+        bool,
+        typer.Option(
+            "--any-language",
+            help="Analyze non-English texts anyway (models are trained on English; by default "
+            "such inputs are refused with a message).",
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            help="TOML settings file [default: ./spinscope.toml if present, or $SPINSCOPE_CONFIG]."
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")
+    ] = False,
+) -> None:
+    """Analyze articles: persuasion techniques, claims and sources, entities, events, boilerplate.
+
+    Every finding is a span with exact character offsets into the article text; for a plain
+    text file that text is the file itself.
+    """
+    from spinscope.config import load_settings
+    from spinscope.pipeline import load_pipeline
+    from spinscope.render import FORMATS
+    from spinscope.service import plan
+
+    if fmt not in FORMATS:
+        raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    wanted = [x.strip() for x in layers_opt.split(",") if x.strip()] if layers_opt else None
+    try:
+        settings = load_settings(
+            config,
+            layers=wanted,
+            max_bytes=max_bytes,
+            timeout=timeout,
+            allow_private=allow_private or None,
+            any_language=any_language or None,
+        )
+        pipeline = load_pipeline(settings)
+    except ConfigError as err:
+        raise _fail_usage(str(err)) from None
+    except SpinscopeError as err:
+        typer.echo(f"spinscope: error: {err}", err=True)
+        raise typer.Exit(EXIT_SOME_FAILED) from None
+
+    if paths.count("-") > 1:
+        raise _fail_usage("'-' (stdin) can be given only once")
+    items = plan(paths, settings)
+    many = len(items) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
+    sink = _Sink(fmt, out, many)
+    try:
+        sink.check()
+    except ConfigError as err:
+        raise _fail_usage(str(err)) from None
+    failed = _run(items, settings, pipeline, sink, show_progress=many and not quiet)
+    sink.close()
+    done = len(items) - failed
+    if many and not quiet:
+        typer.echo(
+            f"{done} analyzed, {failed} failed, {len(items)} inputs"
+            + (f"; output in {out}" if out else ""),
+            err=True,
+        )
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _run(items, settings, pipeline, sink: _Sink, show_progress: bool) -> int:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from spinscope.service import run
+
+    stderr = Console(stderr=True)
+    failed = 0
+    progress = Progress(
+        TextColumn("analyzing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+        disable=not show_progress,
+    )
+    with progress:
+        task = progress.add_task("analyze", total=len(items))
+        for outcome in run(items, settings, pipeline):
+            progress.advance(task)
+            if outcome.error is not None:
+                failed += 1
+                # One line per failed input; the message already names the input.
+                progress.console.print(
+                    f"error: {outcome.error}", style="red", markup=False, highlight=False
+                )
+                continue
+            assert outcome.document is not None
+            sink.write(outcome.document.to_dict())
+    return failed
+
+
+class _Sink:
+    """Where rendered documents go: stdout, one file, or one file per document in a folder."""
+
+    def __init__(self, fmt: str, out: Path | None, many: bool) -> None:
+        self.fmt, self.out, self.many = fmt, out, many
+        self.handle = None
+        self.json_items: list[dict] = []
+        self.used_names: set[str] = set()
+
+    def check(self) -> None:
+        if self.out is None:
+            if self.fmt == "html" and self.many:
+                raise ConfigError("--format html with several inputs needs --out FOLDER")
+            return
+        to_dir = self.many and self.fmt != "jsonl"
+        if to_dir and self.out.exists() and not self.out.is_dir():
+            raise ConfigError(f"--out {self.out} is a file, but several inputs need a folder")
+        if not to_dir and self.out.is_dir():
+            raise ConfigError(f"--out {self.out} is a folder; give a file name for this output")
+        if not to_dir and not self.out.parent.exists():
+            raise ConfigError(f"--out {self.out}: folder {self.out.parent} does not exist")
+
+    def write(self, data: dict) -> None:
+        from spinscope.render import EXTENSIONS, render
+
+        if self.out is None:
+            if self.fmt == "terminal":
+                from rich.console import Console
+
+                from spinscope.render.terminal import print_document
+
+                print_document(data, Console())
+            elif self.fmt == "json" and self.many:
+                self.json_items.append(data)
+            else:
+                sys.stdout.write(render(data, self.fmt))
+                sys.stdout.flush()
+            return
+        if self.many and self.fmt != "jsonl":
+            self.out.mkdir(parents=True, exist_ok=True)
+            path = self.out / (self._name(data["document"]["id"]) + EXTENSIONS[self.fmt])
+            path.write_text(render(data, self.fmt), encoding="utf-8")
+            return
+        if self.handle is None:
+            self.handle = self.out.open("w", encoding="utf-8")
+        self.handle.write(render(data, self.fmt))
+
+    def _name(self, doc_id: str) -> str:
+        base = re.sub(r"[^\w.-]+", "_", doc_id).strip("._") or "document"
+        name, n = base, 1
+        while name in self.used_names:
+            n += 1
+            name = f"{base}-{n}"
+        self.used_names.add(name)
+        return name
+
+    def close(self) -> None:
+        if self.fmt == "json" and self.many and self.out is None:
+            from spinscope.render import to_json
+
+            sys.stdout.write(to_json(self.json_items) + "\n")  # type: ignore[arg-type]
+        if self.handle is not None:
+            self.handle.close()

@@ -1,0 +1,251 @@
+"""From what the user named (paths, folders, JSONL, ``-``, URLs) to checked Documents.
+
+:func:`expand` turns arguments into :class:`Source` items cheaply (so a progress bar
+knows its total); :func:`load` reads one Source into a Document or raises InputError.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from spinscope.config import Settings
+from spinscope.document import Document, DocumentMeta
+from spinscope.errors import InputError
+from spinscope.ingest import fields
+from spinscope.ingest.decode import check_size, decode
+from spinscope.ingest.html import domain_of, extract, looks_like_html
+from spinscope.ingest.url import fetch, is_url
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+#: JSONL fields copied into the Document.
+JSONL_FIELDS = ("id", "url", "title", "published", "outlet", "author")
+
+Kind = Literal["text", "html", "jsonl", "url", "stdin", "record"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input to analyze. ``record`` holds a parsed JSONL line (or the error text)."""
+
+    kind: Kind
+    location: str
+    record: Any = None
+
+
+def expand(args: list[str], settings: Settings) -> Iterator[Source | InputError]:
+    """Sources for each argument; an argument that names nothing yields an InputError."""
+    for arg in args:
+        if arg == "-":
+            yield Source("stdin", "<stdin>")
+        elif is_url(arg):
+            yield Source("url", arg)
+        else:
+            path = Path(arg)
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*") if p.is_file() and _analyzable(p))
+                if not files:
+                    yield InputError(arg, "folder holds no .txt, .html or .jsonl files")
+                for file in files:
+                    yield from _file_sources(file, settings)
+            elif path.is_file():
+                yield from _file_sources(path, settings)
+            elif path.exists():
+                yield InputError(arg, "not a regular file or folder")
+            else:
+                yield InputError(arg, "no such file or folder")
+
+
+def _analyzable(path: Path) -> bool:
+    if path.name.startswith("."):
+        return False
+    return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+def _file_sources(path: Path, settings: Settings) -> Iterator[Source | InputError]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from _jsonl_sources(path, settings)
+    elif suffix in HTML_SUFFIXES:
+        yield Source("html", str(path))
+    else:
+        yield Source("text", str(path))
+
+
+def _jsonl_sources(path: Path, settings: Settings) -> Iterator[Source | InputError]:
+    try:
+        handle = path.open("rb")
+    except OSError as err:
+        yield InputError(str(path), f"cannot read: {err.strerror}")
+        return
+    with handle:
+        any_line = False
+        for lineno, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            any_line = True
+            where = f"{path}:{lineno}"
+            if len(raw) > settings.max_bytes:
+                yield InputError(
+                    where, "JSONL line is over the size cap (raise it with --max-bytes)"
+                )
+                continue
+            try:
+                record = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as err:
+                yield InputError(where, f"line is not valid JSON ({err})")
+                continue
+            if not isinstance(record, dict):
+                yield InputError(
+                    where, "line is JSON but not an object with a 'text' or 'html' field"
+                )
+                continue
+            yield Source("record", where, record)
+        if not any_line:
+            yield InputError(str(path), "JSONL file is empty")
+
+
+def load(source: Source, settings: Settings) -> Document:
+    """Read one Source into a Document with its fields filled. Raises InputError."""
+    if source.kind == "text":
+        data = _read_file(Path(source.location), settings)
+        return _from_bytes(data, source.location, settings, as_html=None)
+    if source.kind == "html":
+        data = _read_file(Path(source.location), settings)
+        return _from_bytes(data, source.location, settings, as_html=True)
+    if source.kind == "stdin":
+        data = sys.stdin.buffer.read(settings.max_bytes + 1)
+        check_size(len(data), settings.max_bytes, source.location)
+        return _from_bytes(data, source.location, settings, as_html=None)
+    if source.kind == "url":
+        page = fetch(source.location, settings)
+        as_html = page.content_type != "text/plain"
+        text, warnings = decode(page.body, source.location, declared=page.charset)
+        return _build(text, warnings, source.location, settings, as_html=as_html, url=page.url)
+    if source.kind == "record":
+        return _from_record(source, settings)
+    raise InputError(source.location, f"unknown source kind {source.kind!r}")  # pragma: no cover
+
+
+def _read_file(path: Path, settings: Settings) -> bytes:
+    try:
+        check_size(path.stat().st_size, settings.max_bytes, str(path))
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(str(path), f"cannot read: {err.strerror or err}") from None
+
+
+def _from_bytes(data: bytes, where: str, settings: Settings, as_html: bool | None) -> Document:
+    text, warnings = decode(data, where)
+    return _build(text, warnings, where, settings, as_html=as_html)
+
+
+def _from_record(source: Source, settings: Settings) -> Document:
+    record: dict[str, Any] = source.record
+    body = record.get("html") if record.get("text") is None else record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(source.location, "JSONL object has no non-empty 'text' or 'html' field")
+    check_size(len(body.encode("utf-8", "replace")), settings.max_bytes, source.location)
+    given = {k: record.get(k) for k in JSONL_FIELDS if isinstance(record.get(k), str | int)}
+    as_html = record.get("text") is None
+    doc = _build(body, [], source.location, settings, as_html=as_html, url=given.get("url"))
+    if given.get("id") is not None:
+        doc.id = str(given["id"])
+    for key in ("title", "outlet", "author"):
+        if given.get(key):
+            setattr(doc.meta, key, str(given[key]))
+    if given.get("published"):
+        doc.meta.published = fields.to_iso_date(str(given["published"])) or str(given["published"])
+    return doc
+
+
+def _build(
+    text: str,
+    warnings: list[str],
+    where: str,
+    settings: Settings,
+    as_html: bool | None,
+    url: str | None = None,
+) -> Document:
+    """Make the Document: extract HTML if needed, then fill the fields from the text."""
+    meta = DocumentMeta(warnings=list(warnings), url=url)
+    genre_hint = None
+    if as_html is None:
+        as_html = looks_like_html(text)
+    if as_html:
+        page = extract(text, where, url=url)
+        text = page.text
+        meta.title, meta.author, meta.outlet = page.title, page.author, page.outlet
+        meta.published = fields.to_iso_date(page.published) or page.published
+        meta.url = page.url or url
+        genre_hint = page.genre_hint
+    elif url:
+        meta.outlet = domain_of(url)
+    _fill_from_text(text, meta, genre_hint)
+    _check_language(text, meta, where, settings)
+    return Document(id=_doc_id(where, text), source=where, text=text, meta=meta)
+
+
+def _fill_from_text(text: str, meta: DocumentMeta, genre_hint: str | None) -> None:
+    from spinscope.analyzers.boilerplate import classify_line
+
+    lines = text.splitlines()
+    noise = [ln for ln in lines if classify_line(ln)]
+    head = [ln for ln in lines[:12] if len(ln.split()) <= 14]
+    meta.title = meta.title or fields.infer_title(text)
+    meta.outlet = meta.outlet or fields.outlet_from_lines(noise)
+    meta.author = meta.author or fields.author_from_lines(head + noise)
+    meta.published = meta.published or fields.published_from_lines(
+        [ln for ln in head if classify_line(ln) == "dateline"]
+    )
+    genre, evidence = fields.infer_genre(text, genre_hint)
+    meta.genre = meta.genre or genre
+    if genre:
+        meta.summary["genre_evidence"] = evidence
+
+
+@lru_cache(maxsize=1)
+def _language_identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, probability) from py3langid's model shipped in its wheel."""
+    sample = re.sub(r"\s+", " ", text[:20000])
+    lang, prob = _language_identifier().classify(sample)
+    return lang, float(prob)
+
+
+def _check_language(text: str, meta: DocumentMeta, where: str, settings: Settings) -> None:
+    lang, prob = detect_language(text)
+    meta.language = lang
+    if lang != "en" and prob >= 0.8 and not settings.any_language:
+        raise InputError(
+            where,
+            f"the text is in {lang!r} (confidence {prob:.2f}); spinscope's models read English "
+            f"only (pass --any-language to analyze it anyway)",
+        )
+    if lang != "en":
+        meta.warnings.append(
+            f"language detected as {lang!r} (confidence {prob:.2f}); models are trained on English"
+        )
+
+
+def _doc_id(where: str, text: str) -> str:
+    """A readable, stable id: the file stem, else a hash of the text."""
+    if where not in ("<stdin>",) and not is_url(where) and ":" not in Path(where).name:
+        stem = Path(where).stem
+        if stem:
+            return stem
+    return "doc-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,121 @@
+"""One reading of the contract for every renderer: per layer, a row per finding.
+
+Markdown, terminal and HTML all show the same findings with the same wording because
+they all go through :func:`rows`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spinscope.document import LAYER_KEYS, LAYER_ORDER
+
+LAYER_TITLES = {
+    "boilerplate": "Boilerplate",
+    "techniques": "Persuasion techniques",
+    "claims": "Check-worthy claims",
+    "entities": "Entities",
+    "events": "Events",
+}
+_RESERVED = {"schema", "document", "summary", "relations", "provenance"}
+
+
+@dataclass
+class Row:
+    layer: str
+    index: int
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float | None
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+    def details_text(self) -> str:
+        return "; ".join(f"{k}: {v}" for k, v in self.details)
+
+
+def layers_in(data: dict[str, Any]) -> list[str]:
+    """Layers present in ``data`` (computed), in display order."""
+    names = [k for k in data if k not in _RESERVED and isinstance(data[k], list)]
+    return [n for n in LAYER_ORDER if n in names] + sorted(n for n in names if n not in LAYER_ORDER)
+
+
+def title_of(layer: str) -> str:
+    return LAYER_TITLES.get(layer, layer.replace("_", " ").capitalize())
+
+
+def rows(data: dict[str, Any], layer: str) -> list[Row]:
+    label_key, score_key = LAYER_KEYS.get(layer, ("label", "score"))
+    out = []
+    for i, item in enumerate(data.get(layer) or []):
+        label = str(item.get(label_key)) if label_key else layer.rstrip("s")
+        score = item.get(score_key) if score_key else None
+        skip = {"start", "end", "text", label_key, score_key}
+        details = [(k, fmt_value(v)) for k, v in item.items() if k not in skip and _shown(v)]
+        out.append(
+            Row(
+                layer,
+                i,
+                item["start"],
+                item["end"],
+                item["text"],
+                label,
+                score,
+                _tidy(layer, item, details),
+            )
+        )
+    return out
+
+
+def _shown(value: Any) -> bool:
+    if value is None or value == "" or value == [] or value == {}:
+        return False
+    if isinstance(value, dict):
+        return any(_shown(v) for v in value.values())
+    return True
+
+
+def _tidy(
+    layer: str, item: dict[str, Any], details: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Layer-specific wording where the generic key: value reads badly."""
+    if layer == "claims" and isinstance(item.get("attribution"), dict):
+        att = item["attribution"]
+        src = att.get("source")
+        value = att.get("kind", "none") + (f' — "{src}"' if src else "")
+        details = [(k, v) for k, v in details if k != "attribution"] + [("source", value)]
+    if layer == "entities" and item.get("canonical") and item.get("canonical") != item.get("text"):
+        details = [(k, v) for k, v in details if k != "canonical"]
+        details.insert(0, ("canonical", f"{item['text']} → {item['canonical']}"))
+    return details
+
+
+def fmt_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        parts = [f"{k}={fmt_value(v)}" for k, v in value.items() if _shown(v)]
+        return ", ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(fmt_value(v) for v in value)
+    return str(value)
+
+
+def label_counts(data: dict[str, Any], layer: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows(data, layer):
+        counts[row.label] = counts.get(row.label, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def document_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
+    d = data["document"]
+    keys = ("title", "outlet", "author", "published", "language", "genre", "url", "source")
+    return [(k, str(d[k])) for k in keys if d.get(k)]
+
+
+def snippet(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,63 @@
+"""Markdown report: document fields, then each layer's findings with their offsets.
+
+Article content is escaped (HTML-special and Markdown-special characters), so a viewer
+that renders raw HTML inside Markdown cannot be made to run an article's markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spinscope.render import findings as F
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def esc(text: str) -> str:
+    """Escape ``text`` for Markdown tables and prose."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    d = data["document"]
+    out = [f"# {esc(d.get('title') or d['id'])}", ""]
+    out += ["| field | value |", "|---|---|"]
+    out += [f"| {k} | {esc(v)} |" for k, v in F.document_fields(data)]
+    out.append(f"| length | {len(d['text'])} characters |")
+    out.append("")
+    for warning in d.get("warnings") or []:
+        out.append(f"> **Note:** {esc(warning)}")
+    if d.get("warnings"):
+        out.append("")
+    for key, value in (data.get("summary") or {}).items():
+        out.append(f"- **{esc(key.replace('_', ' '))}:** {esc(F.fmt_value(value))}")
+    if data.get("summary"):
+        out.append("")
+    for layer in F.layers_in(data):
+        rows = F.rows(data, layer)
+        out.append(f"## {F.title_of(layer)} ({len(rows)})")
+        out.append("")
+        if not rows:
+            out += ["_None found._", ""]
+            continue
+        counts = F.label_counts(data, layer)
+        if len(counts) > 1:
+            out.append(", ".join(f"{esc(k)}: {v}" for k, v in counts.items()))
+            out.append("")
+        out += ["| chars | label | text | score | details |", "|---|---|---|---|---|"]
+        for r in rows:
+            score = "" if r.score is None else f"{r.score:.2f}"
+            out.append(
+                f"| {r.start}–{r.end} | {esc(r.label)} | {esc(F.snippet(r.text, 160))} | "
+                f"{score} | {esc(r.details_text())} |"
+            )
+        out.append("")
+    out.append("## Provenance")
+    out.append("")
+    for p in data.get("provenance") or []:
+        model = f", model {esc(p['model'])}" if p.get("model") else ""
+        out.append(f"- {esc(p['analyzer'])} {esc(p['version'])}{model}")
+    out.append("")
+    return "\n".join(out)

@@ -1,0 +1,127 @@
+"""ingest -> analyze (-> store): the one path shared by the CLI, the API and batch runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spinscope.config import Settings, load_settings
+from spinscope.document import Document
+from spinscope.errors import InputError, SpinscopeError
+from spinscope.ingest.sources import Source, _build, expand, load
+from spinscope.ingest.url import is_url
+from spinscope.pipeline import AnalyzerError, Pipeline, load_pipeline
+
+
+@dataclass
+class Outcome:
+    """The result for one input: a Document, or the error that stopped it."""
+
+    source: str
+    document: Document | None = None
+    error: SpinscopeError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def plan(args: list[str], settings: Settings) -> list[Source | InputError]:
+    """Expand the user's arguments into inputs (cheap; gives progress bars their total)."""
+    return list(expand(args, settings))
+
+
+def run(
+    items: list[Source | InputError],
+    settings: Settings,
+    pipeline: Pipeline | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> Iterator[Outcome]:
+    """Analyze every input in batches; yields one Outcome per input, in input order."""
+    pipeline = pipeline or load_pipeline(settings)
+    batch: list[tuple[str, Document]] = []
+
+    def flush() -> Iterator[Outcome]:
+        for outcome in _analyze_batch(batch, pipeline):
+            if on_done:
+                on_done(outcome)
+            yield outcome
+        batch.clear()
+
+    for item in items:
+        if isinstance(item, InputError):
+            yield from flush()
+            outcome = Outcome(item.source, error=item)
+            if on_done:
+                on_done(outcome)
+            yield outcome
+            continue
+        try:
+            batch.append((item.location, load(item, settings)))
+        except SpinscopeError as err:
+            yield from flush()
+            outcome = Outcome(item.location, error=err)
+            if on_done:
+                on_done(outcome)
+            yield outcome
+            continue
+        if len(batch) >= settings.batch_size:
+            yield from flush()
+    yield from flush()
+
+
+def _analyze_batch(batch: list[tuple[str, Document]], pipeline: Pipeline) -> list[Outcome]:
+    if not batch:
+        return []
+    try:
+        pipeline.run_many([doc for _, doc in batch])
+        return [Outcome(where, document=doc) for where, doc in batch]
+    except AnalyzerError as err:
+        if len(batch) == 1:
+            return [Outcome(batch[0][0], error=err)]
+    # One document broke the batch: run them one by one so the others still get results.
+    outcomes = []
+    for where, doc in batch:
+        try:
+            pipeline.run(doc)
+            outcomes.append(Outcome(where, document=doc))
+        except SpinscopeError as err:
+            outcomes.append(Outcome(where, error=err))
+    return outcomes
+
+
+def analyze(
+    text_or_path: str | Path,
+    layers: list[str] | None = None,
+    pipeline: Pipeline | None = None,
+    **overrides: Any,
+) -> Document:
+    """Analyze raw text, a file path or an http(s) URL. Raises SpinscopeError on bad input."""
+    settings = load_settings(**overrides, layers=layers)
+    pipeline = pipeline or load_pipeline(settings)
+    if isinstance(text_or_path, Path) or _names_a_file(text_or_path) or is_url(text_or_path):
+        items = plan([str(text_or_path)], settings)
+        if len(items) != 1:
+            raise InputError(
+                str(text_or_path), "names a folder or JSONL file: use run() for batches"
+            )
+        outcome = next(run(items, settings, pipeline))
+        if outcome.error:
+            raise outcome.error
+        assert outcome.document is not None
+        return outcome.document
+    if not text_or_path.strip():
+        raise InputError("<text>", "input is empty")
+    doc = _build(text_or_path, [], "<text>", settings, as_html=None)
+    return pipeline.run(doc)
+
+
+def _names_a_file(value: str) -> bool:
+    if "\n" in value or len(value) > 4096:
+        return False
+    try:
+        return Path(value).is_file()
+    except OSError:
+        return False

@@ -226,7 +226,7 @@ class BoilerplateAnalyzer(BaseAnalyzer):
     version = "1.0"
     provides = ("boilerplate",)
     model = "rules:boilerplate-lines"
-    metrics = {
+    metrics: ClassVar[dict[str, Any]] = {
         "note": "precision/recall on tests/data/boilerplate: python -m spinscope.eval.boilerplate"
     }
 

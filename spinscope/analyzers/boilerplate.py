@@ -226,9 +226,9 @@ class BoilerplateAnalyzer(BaseAnalyzer):
     version = "1.0"
     provides = ("boilerplate",)
     model = "rules:boilerplate-lines"
-    metrics: ClassVar[dict[str, Any]] = {
-        "note": "precision/recall on tests/data/boilerplate: python -m spinscope.eval.boilerplate"
-    }
+    # Measured by ``python -m spinscope.eval.boilerplate tests/data/boilerplate`` (8 invented
+    # texts, 28 boilerplate lines and 12 decoy lines); written by the same hands as the rules.
+    metrics: ClassVar[dict[str, Any]] = {"fixture_precision": 1.0, "fixture_recall": 1.0, "lines": 28}
 
     def __call__(self, doc: Document) -> None:
         doc.spans["boilerplate"] = []

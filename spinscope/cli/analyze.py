@@ -201,7 +201,11 @@ def _run(items, settings, pipeline, sink: _Sink, show_progress: bool) -> int:  #
                 failed += 1
                 # One line per failed input; the message already names the input.
                 progress.console.print(
-                    f"error: {outcome.error}", style="red", markup=False, highlight=False
+                    f"error: {outcome.error}",
+                    style="red",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
                 )
                 continue
             assert outcome.document is not None

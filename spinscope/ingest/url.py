@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from spinscope import __version__
 from spinscope.config import Settings
 from spinscope.errors import FetchError
-from spinscope.ingest.decode import check_size, human_size
+from spinscope.ingest.decode import human_size
 
 ACCEPTED_TYPES = (
     "text/html",
@@ -104,7 +104,12 @@ def fetch(url: str, settings: Settings) -> Fetched:
                         )
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit():
-                        check_size(int(declared), settings.max_bytes, url)
+                        if int(declared) > settings.max_bytes:
+                            raise FetchError(
+                                url,
+                                f"response is {human_size(int(declared))}, over the size cap of "
+                                f"{human_size(settings.max_bytes)} (raise it with --max-bytes)",
+                            )
                     body = bytearray()
                     for chunk in resp.iter_bytes():
                         body.extend(chunk)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from spinscope.document import Document
+from spinscope.render import render
+from spinscope.render.html import render_html
+from spinscope.render.terminal import render_plain
+
+HOSTILE = (
+    "Headline with <script>document.title='pwned'</script> inside\n"
+    "Body: <img src=x onerror=\"document.title='pwned'\"> and [bold]markup[/bold] & more.\n"
+    "A closing tag </script><script>document.title='pwned'</script> in the text.\n"
+)
+
+
+def hostile_doc() -> dict:
+    doc = Document(id="evil", source="evil.txt", text=HOSTILE)
+    doc.meta.title = "<script>document.title='pwned'</script>"
+    start = HOSTILE.index("<img")
+    end = HOSTILE.index("and [bold]")
+    doc.add_span("techniques", start, end, "Loaded_Language", 0.9)
+    doc.add_span("claims", 0, 20, "claim", 0.7, attribution={"kind": "vague", "source": "<b>x</b>"})
+    doc.start_layer("boilerplate")
+    return doc.to_dict()
+
+
+def test_html_report_escapes_every_piece_of_article_content() -> None:
+    page = render_html(hostile_doc())
+    assert "<script>document.title" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;document.title=" in page
+    assert "&lt;img src=x onerror=" in page
+    # The only scripts are the report's own (JSON data + nonce'd script).
+    assert page.count("<script") == 2
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_html_report_highlights_spans_with_a_legend() -> None:
+    page = render_html(hostile_doc())
+    assert 'class="seg L-techniques' in page or 'class="seg L-claims L-techniques' in page
+    assert "Loaded_Language (1)" in page
+    assert "Persuasion techniques (1)" in page and "Check-worthy claims (1)" in page
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
+def test_hostile_article_renders_as_text_in_a_real_browser(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(render_html(hostile_doc()), encoding="utf-8")
+    out = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         path.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    dom = out.stdout
+    title = dom.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title != "pwned" and title.endswith("spinscope report")  # no script changed it
+    assert 'data-ready="1"' in dom  # the report's own script ran under the CSP
+    assert "&lt;img src=x onerror=" in dom  # the hostile markup is shown as text
+    assert "<img src=\"x\"" not in dom
+
+
+def test_markdown_escapes_html_and_markdown() -> None:
+    md = render(hostile_doc(), "md")
+    assert "<script>" not in md and "<img" not in md
+    assert "&lt;img src=x onerror=" in md
+
+
+def test_terminal_shows_brackets_literally() -> None:
+    text = render_plain(hostile_doc())
+    assert "Loaded_Language" in text
+    assert "Techniques" in text or "techniques" in text
+    plain = render_plain(
+        Document(id="b", source="b", text="[bold]x[/bold] said\nmore").model_copy().to_dict()
+    )
+    assert "b" in plain
+    doc = Document(id="b", source="b", text="He said [red]no[/red] twice.\nEnd")
+    doc.add_span("techniques", 8, 21, "Repetition", 0.5)
+    assert "[red]no[/red]" in render_plain(doc.to_dict())

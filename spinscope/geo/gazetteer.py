@@ -92,6 +92,11 @@ class Gazetteer:
             and key[:1] == fold(self._places[idx][1])[:1]
         }  # fmt: skip
         self.max_words = max(len(k.split()) for k in self._names)
+        self._countries = {p[2]: p[1] for p in self._places if p[6] == "country"}
+
+    def country_name(self, iso: str) -> str | None:
+        """English name of the country with ISO code ``iso`` ("UA" -> "Ukraine")."""
+        return self._countries.get(iso)
 
     def lookup(self, written: str) -> list[Place]:
         """Every place that ``written`` can name (empty when unknown)."""

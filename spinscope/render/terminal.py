@@ -35,9 +35,8 @@ def build(data: dict[str, Any]) -> Group:
         if key != "title":
             fields.add_row(key, Text(value))
     fields.add_row("length", Text(f"{len(d['text'])} characters"))
-    parts: list[Any] = [
-        Panel(fields, title=Text(d.get("title") or d["id"], style="bold"), title_align="left")
-    ]
+    title = Text(d.get("title") or d["id"], style="bold")
+    parts: list[Any] = [Panel(Group(title, Text(), fields), title="spinscope", title_align="left")]
     for warning in d.get("warnings") or []:
         parts.append(Text(f"note: {warning}", style="yellow"))
     for key, value in (data.get("summary") or {}).items():

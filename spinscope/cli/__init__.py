@@ -15,6 +15,7 @@ def _attach() -> None:
     # Imported for their side effect of registering commands on ``app``.
     from spinscope.cli import (
         analyze,  # noqa: F401
+        corpus,  # noqa: F401
         ptc,  # noqa: F401
     )
 

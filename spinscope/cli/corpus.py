@@ -1,0 +1,262 @@
+"""``spinscope ingest``, ``spinscope reprints`` and ``spinscope serve``: the corpus commands.
+
+Thin layers over :mod:`spinscope.store.corpus` and :mod:`spinscope.web`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, _fail_usage
+from spinscope.cli.app import app
+from spinscope.errors import ConfigError, SpinscopeError
+
+_DB_HELP = "Corpus database file (DuckDB) [default: ./spinscope.duckdb, or 'db' in settings]."
+
+
+def _open_store(db: Path | None, config: Path | None, **overrides):  # type: ignore[no-untyped-def]
+    from spinscope.config import load_settings
+    from spinscope.store import Store
+
+    settings = load_settings(config, db=db, **overrides)
+    return settings, Store(settings.db)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  spinscope ingest ../shared/data/ptc/unlabeled/articles\n\n"
+        "  spinscope ingest https://example.org/feed.xml --db outlets.duckdb\n\n"
+        "  spinscope ingest sitemap.xml export.jsonl --layers boilerplate\n\n"
+        "Re-running the same command updates changed articles and skips the ones already "
+        "stored by the same analyzer versions, so an interrupted ingest resumes. "
+        "Exit codes: 0 no input failed, 1 some inputs failed (listed in the failure report), "
+        "2 usage error."
+    )
+)
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Inputs: everything 'analyze' accepts (files, folders, JSONL, '-', URLs) plus "
+            "RSS/Atom feeds and XML sitemaps (URLs, or local .xml/.rss/.atom files) whose "
+            "article links are fetched and ingested.",
+            show_default=False,
+        ),
+    ],
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    layers_opt: Annotated[
+        str | None,
+        typer.Option(
+            "--layers", "-l", help="Comma-separated layers to compute (default: all available)."
+        ),
+    ] = None,
+    commit_every: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Articles per transaction. A crash loses at most this many analyses; "
+            "re-running resumes after the last committed batch.",
+        ),
+    ] = 32,
+    failures: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to list failed inputs with their reasons (TSV) "
+            "[default: <db>.failures.tsv, written only when something failed]."
+        ),
+    ] = None,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option(help="Refuse inputs larger than this many bytes [default: 10000000]."),
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds before a URL fetch gives up [default: 15].")
+    ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Allow URLs on loopback/private/link-local addresses (refused by default).",
+        ),
+    ] = False,
+    any_language: Annotated[
+        bool, typer.Option("--any-language", help="Analyze non-English texts anyway.")
+    ] = False,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary line.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Print a line after each committed batch.")
+    ] = False,
+) -> None:
+    """Analyze articles and store them in the corpus database (DuckDB) for 'serve' and 'reprints'.
+
+    Each article is stored as its spinscope/1 JSON with the analyzer versions that made it;
+    re-ingesting the same article (same URL, or same text from the same outlet) updates it.
+    Reprint clusters are recomputed at the end.
+    """
+    from spinscope.pipeline import load_pipeline
+    from spinscope.store import corpus
+
+    wanted = [x.strip() for x in layers_opt.split(",") if x.strip()] if layers_opt else None
+    if paths.count("-") > 1:
+        raise _fail_usage("'-' (stdin) can be given only once")
+    try:
+        settings, store = _open_store(
+            db,
+            config,
+            layers=wanted,
+            max_bytes=max_bytes,
+            timeout=timeout,
+            allow_private=allow_private or None,
+            any_language=any_language or None,
+        )
+    except ConfigError as err:
+        raise _fail_usage(str(err)) from None
+    with store:
+        try:
+            pipeline = load_pipeline(settings)
+        except ConfigError as err:
+            raise _fail_usage(str(err)) from None
+        except SpinscopeError as err:
+            typer.echo(f"spinscope: error: {err}", err=True)
+            raise typer.Exit(EXIT_SOME_FAILED) from None
+        items = corpus.plan(paths, settings)
+        report = _run(items, settings, store, pipeline, commit_every, quiet, verbose)
+        stored = store.count()
+    report_path = failures or settings.db.with_name(settings.db.name + ".failures.tsv")
+    if report.failures:
+        corpus.write_failures(report_path, report.failures)
+    typer.echo(
+        f"{report.analyzed} analyzed, {report.skipped} skipped, {report.failed} failed "
+        f"of {report.total} inputs; {stored} articles and {report.clusters} reprint clusters "
+        f"in {settings.db}" + (f"; failures listed in {report_path}" if report.failures else ""),
+        err=True,
+    )
+    raise typer.Exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
+
+
+def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import TimeRemainingColumn as Remaining
+
+    from spinscope.store import corpus
+
+    stderr = Console(stderr=True)
+    progress = Progress(
+        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), Remaining(),
+        console=stderr, transient=True, disable=quiet or len(items) < 2,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("ingest", total=len(items))
+
+        def on_item(where: str, status: str, reason: str | None) -> None:
+            progress.advance(task)
+            if status == "failed" and not quiet:
+                progress.console.print(
+                    f"error: {reason}", style="red", markup=False, highlight=False
+                )
+
+        def on_commit(batch: int, stored: int) -> None:
+            if verbose:
+                progress.console.print(f"committed batch {batch} ({stored} articles stored)")
+
+        return corpus.ingest(
+            items, settings, store, pipeline, commit_every, on_item=on_item, on_commit=on_commit
+        )
+
+
+@app.command(
+    epilog="Examples:\n\n  spinscope reprints\n\n  spinscope reprints --db x.duckdb --json"
+)
+def reprints(
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print clusters as JSON.")] = False,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+) -> None:
+    """List reprint clusters: articles whose bodies are near-duplicates (MinHash Jaccard >= 0.8).
+
+    The earliest published member of each cluster is the presumed origin (marked *).
+    """
+    import json
+
+    try:
+        settings, store = _open_store(db, config)
+    except ConfigError as err:
+        raise _fail_usage(str(err)) from None
+    with store:
+        store.recluster()
+        clusters = store.clusters()
+    if as_json:
+        typer.echo(json.dumps(clusters, default=str, ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_OK)
+    if not clusters:
+        typer.echo(f"no reprint clusters in {settings.db}")
+    for n, members in enumerate(clusters, start=1):
+        typer.echo(f"cluster {n} ({len(members)} articles)")
+        for m in members:
+            mark = "*" if m["is_origin"] else " "
+            where = m["url"] or m["source"]
+            typer.echo(
+                f" {mark} {m['published'] or '(undated)':10.10s}  {m['outlet'] or '-':24.24s}  "
+                f"{m['similarity']:.2f}  {m['title'] or m['doc_id']}  [{where}]"
+            )
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n  spinscope serve\n\n  spinscope serve --db outlets.duckdb --port 8080\n\n"
+        "  SPINSCOPE_TOKEN=secret spinscope serve --host 0.0.0.0\n\n"
+        "The API is under /api/v1 (documentation at /api/docs)."
+    )
+)
+def serve(
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. Anything other than loopback makes write endpoints "
+            "require a token ($SPINSCOPE_TOKEN, or one generated and printed at first start)."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    layers_opt: Annotated[
+        str | None,
+        typer.Option("--layers", "-l", help="Layers computed for pasted or posted articles."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+) -> None:
+    """Explore the corpus in a web UI (articles, reprints, dashboard) and a REST API."""
+    import uvicorn
+
+    from spinscope.web import create_app, is_loopback, resolve_token
+
+    wanted = [x.strip() for x in layers_opt.split(",") if x.strip()] if layers_opt else None
+    try:
+        settings, store = _open_store(db, config, layers=wanted)
+    except ConfigError as err:
+        raise _fail_usage(str(err)) from None
+    token = None
+    if not is_loopback(host):
+        token, generated = resolve_token(store)
+        typer.echo(
+            f"write endpoints need the token {token} (header 'Authorization: Bearer …')"
+            + (" — generated now and kept in the database" if generated else ""),
+            err=True,
+        )
+    application = create_app(settings, store, token=token)
+    typer.echo(f"spinscope serving {settings.db} on http://{host}:{port}/", err=True)
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+__all__ = ["EXIT_USAGE", "ingest", "reprints", "serve"]

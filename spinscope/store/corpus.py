@@ -1,0 +1,174 @@
+"""ingest -> analyze -> store, in batches that are each committed in one transaction.
+
+Crash safety comes from the batching: a batch is analyzed, then written in a single
+DuckDB transaction, so a process killed at any moment loses at most the batch in flight.
+Re-running skips inputs whose stored copy (same URL or same normalised text) was made by
+the same analyzer versions, so it resumes where it stopped without duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spinscope.config import Settings
+from spinscope.document import Document
+from spinscope.errors import InputError, SpinscopeError
+from spinscope.ingest import feeds
+from spinscope.ingest.decode import decode
+from spinscope.ingest.sources import Source, load
+from spinscope.ingest.url import fetch, is_url
+from spinscope.pipeline import Pipeline
+from spinscope.store import reprints as R
+from spinscope.store.db import Store
+
+Item = Source | InputError
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did; ``failures`` lists (input, reason)."""
+
+    total: int = 0
+    analyzed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    batches: int = 0
+    clusters: int = 0
+    keys: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def plan(args: list[str], settings: Settings) -> list[Item]:
+    """Inputs for ``args``: everything ``analyze`` accepts plus feeds and sitemaps.
+
+    A URL argument is fetched once here: a feed or sitemap becomes the article URLs it
+    lists, an article page becomes an input carrying its already fetched body.
+    """
+    from spinscope.service import plan as plain_plan
+
+    items: list[Item] = []
+    rest: list[str] = []
+
+    def flush_rest() -> None:
+        items.extend(plain_plan(rest, settings))
+        rest.clear()
+
+    for arg in args:
+        if is_url(arg):
+            flush_rest()
+            items.extend(_url_items(arg, settings))
+        elif Path(arg).suffix.lower() in feeds.FEED_SUFFIXES and Path(arg).is_file():
+            flush_rest()
+            items.extend(_file_listing(Path(arg), settings))
+        else:
+            rest.append(arg)
+    flush_rest()
+    return items
+
+
+def _url_items(url: str, settings: Settings) -> list[Item]:
+    try:
+        page = fetch(url, settings)
+        if feeds.is_listing(page.body):
+            return [Source("url", u) for u in feeds.expand_listing(page.body, page.url, settings)]
+        text, _warnings = decode(page.body, url, declared=page.charset)
+    except SpinscopeError as err:
+        return [err if isinstance(err, InputError) else InputError(url, str(err))]
+    body_key = "text" if page.content_type == "text/plain" else "html"
+    return [Source("record", url, {body_key: text, "url": page.url})]
+
+
+def _file_listing(path: Path, settings: Settings) -> list[Item]:
+    try:
+        body = path.read_bytes()
+        return [Source("url", u) for u in feeds.expand_listing(body, str(path), settings)]
+    except OSError as err:
+        return [InputError(str(path), f"cannot read: {err.strerror or err}")]
+    except InputError as err:
+        return [err]
+
+
+def expected_versions(pipeline: Pipeline) -> str:
+    """The ``analyzers`` value a document analyzed by ``pipeline`` will be stored with."""
+    return ",".join(sorted(f"{a.name}@{a.version}" for a in pipeline.analyzers))
+
+
+def ingest(
+    items: list[Item],
+    settings: Settings,
+    store: Store,
+    pipeline: Pipeline,
+    commit_every: int = 32,
+    on_item: Callable[[str, str, str | None], None] | None = None,
+    on_commit: Callable[[int, int], None] | None = None,
+) -> IngestReport:
+    """Analyze and store ``items``; returns counts. Never raises for one bad input.
+
+    ``on_item(input, status, reason)`` is called once per input with status ``analyzed``,
+    ``skipped`` or ``failed``; ``on_commit(batch_number, stored_so_far)`` after each commit.
+    """
+    from spinscope.service import _analyze_batch
+
+    report = IngestReport(total=len(items))
+    versions = expected_versions(pipeline)
+    seen: set[str] = set()
+    batch: list[tuple[str, Document]] = []
+
+    def note(where: str, status: str, reason: str | None = None) -> None:
+        if status == "failed":
+            report.failed += 1
+            report.failures.append((where, reason or "failed"))
+        elif status == "skipped":
+            report.skipped += 1
+        if on_item:
+            on_item(where, status, reason)
+
+    def flush() -> None:
+        if not batch:
+            return
+        outcomes = _analyze_batch(batch, pipeline)
+        good = [o.document for o in outcomes if o.document is not None and o.error is None]
+        report.keys.extend(store.save_many(good))
+        report.batches += 1
+        report.analyzed += len(good)
+        for o in outcomes:
+            note(o.source, "failed" if o.error else "analyzed", str(o.error) if o.error else None)
+        batch.clear()
+        if on_commit:
+            on_commit(report.batches, report.analyzed)
+
+    for item in items:
+        if isinstance(item, InputError):
+            note(item.source, "failed", str(item))
+            continue
+        try:
+            doc = load(item, settings)
+        except SpinscopeError as err:
+            note(item.location, "failed", str(err))
+            continue
+        digest = doc.meta.url or f"{R.text_hash(doc)} {doc.meta.outlet}"
+        if digest in seen:
+            note(item.location, "skipped", "same text as another input of this run")
+            continue
+        seen.add(digest)
+        stored = store.existing(doc)
+        if stored is not None and stored[1] == versions:
+            note(item.location, "skipped", "already stored by the same analyzer versions")
+            continue
+        batch.append((item.location, doc))
+        if len(batch) >= commit_every:
+            flush()
+    flush()
+    report.clusters = store.recluster()
+    return report
+
+
+def write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
+    """One line per failed input: ``input<TAB>reason`` (tabs and newlines flattened)."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("input\treason\n")
+        for where, reason in failures:
+            clean = [s.replace("\t", " ").replace("\n", " ") for s in (where, reason)]
+            out.write("\t".join(clean) + "\n")

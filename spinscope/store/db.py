@@ -1,0 +1,511 @@
+"""The corpus store: Documents in an embedded DuckDB file, queryable by outlet, date, findings.
+
+Each article is kept as its ``to_dict()`` JSON (the one representation) plus columns and
+tables derived from it for filtering and aggregation: document fields, one row per finding
+(``spans``), analyzer versions (``provenance``), a term index for full-text search and a
+MinHash signature for reprint detection. Writes happen in transactions, one per batch.
+
+An article is identified by its URL when it has one, else by the hash of its normalised
+text, so re-ingesting it updates the stored row instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spinscope.document import LAYER_KEYS, Document
+from spinscope.errors import ConfigError, InputError
+from spinscope.store import reprints as R
+from spinscope.store.migrations import migrate
+
+_TERM = re.compile(r"\w{2,}", re.UNICODE)
+SORTS = {
+    "published": "d.published_date",
+    "title": "lower(d.title)",
+    "outlet": "lower(d.outlet)",
+    "words": "d.words",
+    "techniques": "n_techniques",
+    "claims": "n_claims",
+    "ingested": "d.updated_at",
+    "relevance": "relevance",
+}
+#: Longest span text kept in the ``spans`` table (the full text is in the JSON).
+_SNIPPET = 500
+
+
+def terms_of(text: str) -> Counter[str]:
+    """Index terms: case-folded words of two or more characters."""
+    return Counter(t.casefold() for t in _TERM.findall(text))
+
+
+def analyzer_versions(provenance: Iterable[Any]) -> str:
+    """``name@version`` of each analyzer, sorted, comma-separated: what a result came from."""
+    return ",".join(sorted(f"{p.analyzer}@{p.version}" for p in provenance))
+
+
+@dataclass
+class Query:
+    """What the articles page and the search API ask for."""
+
+    q: str = ""
+    outlet: str | None = None
+    language: str | None = None
+    technique: str | None = None
+    source_kind: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "published"
+    order: str = "desc"
+    page: int = 1
+    per_page: int = 25
+
+    def check(self) -> None:
+        if self.sort not in SORTS:
+            raise InputError("sort", f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+        if self.order not in ("asc", "desc"):
+            raise InputError("order", f"order must be 'asc' or 'desc', not {self.order!r}")
+        if self.page < 1 or not 1 <= self.per_page <= 200:
+            raise InputError("page", "page must be >= 1 and per_page between 1 and 200")
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+                raise InputError(name, f"{value!r} is not a date like 2024-05-31")
+
+
+@dataclass
+class Page:
+    total: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _date(value: str | None) -> str | None:
+    if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    return None
+
+
+def _pad_date(value: str, end: bool) -> str:
+    if len(value) == 4:
+        return value + ("-12-31" if end else "-01-01")
+    if len(value) == 7:
+        return _month_end(value) if end else value + "-01"
+    return value
+
+
+def _month_end(month: str) -> str:
+    import calendar
+
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(year, mon)[1]:02d}"
+
+
+class Store:
+    """An open corpus database. Thread-safe: each call uses its own DuckDB cursor."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        if not read_only and self.path.parent and not self.path.parent.exists():
+            raise ConfigError(f"--db {self.path}: folder {self.path.parent} does not exist")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as err:
+            raise ConfigError(f"cannot open database {self.path}: {err}") from None
+        except duckdb.Error as err:
+            raise ConfigError(f"{self.path} is not a spinscope database: {err}") from None
+        self._write = threading.Lock()
+        if not read_only:
+            migrate(self._con)
+
+    # -- plumbing -------------------------------------------------------------------
+    def cursor(self) -> Any:
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.cursor()
+        try:
+            result = cur.execute(sql, list(params))
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        finally:
+            cur.close()
+
+    def _value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        cur = self.cursor()
+        try:
+            row = cur.execute(sql, list(params)).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    # -- settings kept in the database ------------------------------------------------
+    def get_meta(self, name: str) -> str | None:
+        return self._value("SELECT value FROM store_meta WHERE name = ?", [name])
+
+    def set_meta(self, name: str, value: str) -> None:
+        with self._write:
+            cur = self.cursor()
+            try:
+                cur.execute("DELETE FROM store_meta WHERE name = ?", [name])
+                cur.execute("INSERT INTO store_meta VALUES (?, ?)", [name, value])
+            finally:
+                cur.close()
+
+    # -- writing --------------------------------------------------------------------
+    def existing(self, doc: Document) -> tuple[str, str] | None:
+        """(key, analyzer versions) of the stored copy of ``doc`` (same URL or text hash)."""
+        sql, params = _match(doc, R.text_hash(doc))
+        row = self._rows(sql.replace("SELECT key", "SELECT key, analyzers"), params)
+        return (row[0]["key"], row[0]["analyzers"]) if row else None
+
+    def save_many(self, docs: Sequence[Document]) -> list[str]:
+        """Insert or update ``docs`` in one transaction; returns their store keys."""
+        prepared = [_prepare(doc) for doc in docs]
+        keys: list[str] = []
+        with self._write:
+            cur = self.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                for item in prepared:
+                    keys.append(_save_one(cur, item))
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+        return keys
+
+    def save(self, doc: Document) -> str:
+        return self.save_many([doc])[0]
+
+    def delete(self, key: str) -> bool:
+        """Remove a document and everything derived from it. False when there was none."""
+        with self._write:
+            cur = self.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                found = cur.execute("SELECT count(*) FROM documents WHERE key = ?", [key])
+                n = found.fetchone()[0]
+                for table in ("spans", "provenance", "terms"):
+                    cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
+                for table in ("signatures", "reprints"):
+                    cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
+                cur.execute("DELETE FROM documents WHERE key = ?", [key])
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+        return bool(n)
+
+    # -- reading --------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._value("SELECT count(*) FROM documents"))
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored ``spinscope/1`` object of ``key``, or None."""
+        raw = self._value("SELECT data FROM documents WHERE key = ?", [key])
+        return None if raw is None else json.loads(raw)
+
+    def summary(self, key: str) -> dict[str, Any] | None:
+        rows = self._rows(
+            "SELECT key, doc_id, source, url, title, outlet, author, published, language, "
+            "genre, words, analyzers, ingested_at, updated_at FROM documents WHERE key = ?",
+            [key],
+        )
+        return rows[0] if rows else None
+
+    def search(self, query: Query) -> Page:
+        """One page of documents matching ``query``, with counts of their findings."""
+        query.check()
+        where, params = ["TRUE"], []
+        terms = list(dict.fromkeys(terms_of(query.q)))
+        with_terms = bool(terms)
+        if query.q.strip() and not terms:
+            return Page(0)
+        for col, value in (("d.outlet", query.outlet), ("d.language", query.language)):
+            if value:
+                where.append(f"{col} = ?")
+                params.append(value)
+        if query.date_from:
+            where.append("d.published_date >= CAST(? AS DATE)")
+            params.append(_pad_date(query.date_from, end=False))
+        if query.date_to:
+            where.append("d.published_date <= CAST(? AS DATE)")
+            params.append(_pad_date(query.date_to, end=True))
+        if query.technique:
+            where.append(
+                "EXISTS (SELECT 1 FROM spans s WHERE s.doc_key = d.key "
+                "AND s.layer = 'techniques' AND s.label = ?)"
+            )
+            params.append(query.technique)
+        if query.source_kind:
+            where.append(
+                "EXISTS (SELECT 1 FROM spans s WHERE s.doc_key = d.key "
+                "AND s.layer = 'claims' AND s.source_kind = ?)"
+            )
+            params.append(query.source_kind)
+        for phrase in re.findall(r'"([^"]+)"', query.q):
+            where.append("d.text ILIKE ?")
+            params.append("%" + phrase.replace("%", r"\%").replace("_", r"\_") + "%")
+        hits = ""
+        head: list[Any] = []
+        if with_terms:
+            # Ranked by summed tf-idf over the query terms; every term must occur.
+            hits = (
+                "JOIN (SELECT t.doc_key, sum(t.tf * ln(1 + n.total / df.df)) AS relevance "
+                "FROM terms t JOIN (SELECT term, count(*) AS df FROM terms "
+                "WHERE term IN (SELECT unnest(?)) GROUP BY term) df USING (term) "
+                "CROSS JOIN (SELECT count(*) AS total FROM documents) n "
+                "GROUP BY t.doc_key HAVING count(*) = ?) h ON h.doc_key = d.key"
+            )
+            head = [terms, len(terms)]
+        relevance = "h.relevance" if with_terms else "NULL"
+        by = query.sort if (query.sort != "relevance" or with_terms) else "published"
+        sort = SORTS[by]
+        base = f"FROM documents d {hits} WHERE {' AND '.join(where)}"
+        total = int(self._value(f"SELECT count(*) {base}", head + params))
+        sql = (
+            f"SELECT d.key, d.doc_id, d.title, d.outlet, d.published, d.language, d.words, "
+            f"{relevance} AS relevance, "
+            "(SELECT count(*) FROM spans s WHERE s.doc_key = d.key "
+            "AND s.layer = 'techniques') AS n_techniques, "
+            "(SELECT count(*) FROM spans s WHERE s.doc_key = d.key "
+            "AND s.layer = 'claims') AS n_claims, "
+            "(SELECT count(*) FROM reprints r JOIN reprints o USING (cluster) "
+            "WHERE r.doc_key = d.key) AS n_reprints "
+            f"{base} ORDER BY {sort} {query.order.upper()} NULLS LAST, d.key "
+            "LIMIT ? OFFSET ?"
+        )
+        offset = (query.page - 1) * query.per_page
+        rows = self._rows(sql, [*head, *params, query.per_page, offset])
+        return Page(total, rows)
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        """Values the filters offer, with document counts."""
+
+        def pairs(sql: str) -> list[tuple[str, int]]:
+            return [(r["v"], int(r["n"])) for r in self._rows(sql)]
+
+        return {
+            "outlet": pairs(
+                "SELECT outlet AS v, count(*) AS n FROM documents WHERE outlet IS NOT NULL "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            "language": pairs(
+                "SELECT language AS v, count(*) AS n FROM documents WHERE language IS NOT NULL "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            "technique": pairs(
+                "SELECT label AS v, count(DISTINCT doc_key) AS n FROM spans "
+                "WHERE layer = 'techniques' GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            "source_kind": pairs(
+                "SELECT source_kind AS v, count(DISTINCT doc_key) AS n FROM spans "
+                "WHERE layer = 'claims' AND source_kind IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+        }
+
+    # -- reprints -------------------------------------------------------------------
+    def recluster(self) -> int:
+        """Recompute reprint clusters from all signatures; returns the number of clusters."""
+        rows = self._rows(
+            "SELECT s.doc_key, s.minhash, d.published_date FROM signatures s "
+            "JOIN documents d ON d.key = s.doc_key"
+        )
+        sigs = {r["doc_key"]: bytes(r["minhash"]) for r in rows}
+        dates = {r["doc_key"]: (str(r["published_date"]) if r["published_date"] else None)
+                 for r in rows}  # fmt: skip
+        clusters = R.cluster(sigs, dates)
+        with self._write:
+            cur = self.cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                cur.execute("DELETE FROM reprints")
+                values = [
+                    (m.key, n, m.is_origin, m.similarity)
+                    for n, members in enumerate(clusters, start=1)
+                    for m in members
+                ]
+                if values:
+                    cur.executemany("INSERT INTO reprints VALUES (?, ?, ?, ?)", values)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
+        return len(clusters)
+
+    def clusters(self) -> list[list[dict[str, Any]]]:
+        """Every reprint cluster: its members, origin first, with their fields."""
+        rows = self._rows(
+            "SELECT r.cluster, r.is_origin, r.similarity, d.key, d.doc_id, d.title, d.outlet, "
+            "d.published, d.url, d.source FROM reprints r JOIN documents d ON d.key = r.doc_key "
+            "ORDER BY r.cluster, r.is_origin DESC, d.published_date NULLS LAST, d.key"
+        )
+        out: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            out.setdefault(row["cluster"], []).append(row)
+        return list(out.values())
+
+    def also_published(self, key: str) -> list[dict[str, Any]]:
+        """The other members of ``key``'s reprint cluster."""
+        return self._rows(
+            "SELECT d.key, d.title, d.outlet, d.published, d.url, o.is_origin, o.similarity "
+            "FROM reprints r JOIN reprints o ON o.cluster = r.cluster AND o.doc_key <> r.doc_key "
+            "JOIN documents d ON d.key = o.doc_key WHERE r.doc_key = ? "
+            "ORDER BY o.is_origin DESC, d.published_date NULLS LAST, d.key",
+            [key],
+        )
+
+
+# -- what a Document becomes in the tables ----------------------------------------------
+@dataclass
+class _Prepared:
+    doc: Document
+    data: dict[str, Any]
+    digest: str
+    words: int
+    terms: Counter[str]
+    spans: list[tuple[Any, ...]]
+    signature: bytes | None
+
+
+def _prepare(doc: Document) -> _Prepared:
+    data = doc.to_dict()
+    content = " ".join(doc.text[a:b] for a, b in doc.content_ranges())
+    terms = terms_of(f"{doc.meta.title or ''} {doc.text}")
+    return _Prepared(
+        doc=doc,
+        data=data,
+        digest=R.text_hash(doc),
+        words=len(content.split()),
+        terms=terms,
+        spans=list(_span_rows(data)),
+        signature=R.signature(doc),
+    )
+
+
+def _span_rows(data: dict[str, Any]) -> Iterable[tuple[Any, ...]]:
+    """(layer, idx, start, end, label, score, text, kind, source, place, lat, lon, date)."""
+    from spinscope.render.findings import layers_in
+
+    for layer in layers_in(data):
+        label_key, score_key = LAYER_KEYS.get(layer, ("label", "score"))
+        for i, item in enumerate(data[layer]):
+            label = item.get(label_key) if label_key else layer.rstrip("s")
+            score = item.get(score_key) if score_key else None
+            attribution = item.get("attribution") or {}
+            place = item.get("place") if isinstance(item.get("place"), dict) else {}
+            date = item.get("date") if isinstance(item.get("date"), dict) else {}
+            lat, lon = item.get("lat", place.get("lat")), item.get("lon", place.get("lon"))
+            yield (
+                layer,
+                i,
+                item["start"],
+                item["end"],
+                None if label is None else str(label),
+                score if isinstance(score, int | float) else None,
+                str(item.get("text", ""))[:_SNIPPET],
+                attribution.get("kind") if isinstance(attribution, dict) else None,
+                attribution.get("source") if isinstance(attribution, dict) else None,
+                item.get("canonical") or place.get("name") or None,
+                lat if isinstance(lat, int | float) else None,
+                lon if isinstance(lon, int | float) else None,
+                date.get("iso"),
+            )
+
+
+def _match(doc: Document, digest: str) -> tuple[str, list[Any]]:
+    """SQL finding the stored copy of ``doc``: the same URL, or the same normalised text
+    from the same outlet where at most one side has a URL. The same text under another URL
+    or outlet is a reprint, kept as its own row so that it can be clustered."""
+    url, outlet = doc.meta.url, doc.meta.outlet
+    return (
+        "SELECT key FROM documents WHERE (url IS NOT NULL AND url = ?) OR (text_hash = ? "
+        "AND (url IS NULL OR ?::VARCHAR IS NULL) AND outlet IS NOT DISTINCT FROM ?) "
+        "ORDER BY (url IS NOT DISTINCT FROM ?) DESC LIMIT 1",
+        [url, digest, url, outlet, url],
+    )
+
+
+def _new_key(cur: Any, doc: Document, digest: str) -> str:
+    """A short stable key from the URL (or text and outlet); suffixed on the rare clash."""
+    basis = f"url:{doc.meta.url}" if doc.meta.url else f"text:{digest}:{doc.meta.outlet}"
+    key = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+    n = 1
+    while cur.execute("SELECT 1 FROM documents WHERE key = ?", [key]).fetchone():
+        n += 1
+        key = hashlib.sha1(f"{basis}#{n}".encode()).hexdigest()[:16]
+    return key
+
+
+def _save_one(cur: Any, item: _Prepared) -> str:
+    doc, meta = item.doc, item.doc.meta
+    found = cur.execute(*_match(doc, item.digest)).fetchone()
+    versions = analyzer_versions(doc.provenance)
+    values = [
+        doc.id, doc.source, meta.url, item.digest, meta.title, meta.outlet, meta.author,
+        meta.published, _date(meta.published), meta.language, meta.genre, item.words,
+        doc.text, json.dumps(item.data, ensure_ascii=False), versions,
+    ]  # fmt: skip
+    if found:
+        key = found[0]
+        for table in ("spans", "provenance", "terms", "signatures"):
+            cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
+        cur.execute(
+            "UPDATE documents SET doc_id = ?, source = ?, url = ?, text_hash = ?, title = ?, "
+            "outlet = ?, author = ?, published = ?, published_date = ?, language = ?, genre = ?, "
+            "words = ?, text = ?, data = ?, analyzers = ?, updated_at = current_timestamp "
+            "WHERE key = ?",
+            [*values, key],
+        )
+    else:
+        key = _new_key(cur, doc, item.digest)
+        cur.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "current_timestamp, current_timestamp)",
+            [key, *values],
+        )
+    if item.spans:
+        cols = list(zip(*item.spans, strict=True))
+        cur.execute(
+            "INSERT INTO spans SELECT ?, * FROM (SELECT unnest(?), unnest(?), unnest(?), "
+            "unnest(?), unnest(?), unnest(?::DOUBLE[]), unnest(?), unnest(?), unnest(?), "
+            "unnest(?), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?))",
+            [key, *[list(c) for c in cols]],
+        )
+    for p in doc.provenance:
+        cur.execute(
+            "INSERT INTO provenance VALUES (?, ?, ?, ?)", [key, p.analyzer, p.version, p.model]
+        )
+    if item.terms:
+        cur.execute(
+            "INSERT INTO terms SELECT ?, unnest(?), unnest(?)",
+            [key, list(item.terms), list(item.terms.values())],
+        )
+    if item.signature is not None:
+        cur.execute("INSERT INTO signatures VALUES (?, ?)", [key, item.signature])
+    return key
+

@@ -1,0 +1,132 @@
+"""Reprints and near-duplicates: MinHash signatures of the normalised body, LSH candidates.
+
+State outlets and their networks republish one text under other names, with a new
+title, other boilerplate, a paragraph dropped or moved. The body is normalised (the
+title line and boilerplate spans removed, case and punctuation folded), cut into
+overlapping word shingles, and summarised by a MinHash signature. Locality-sensitive
+hashing proposes candidate pairs; a pair whose estimated Jaccard similarity is at least
+:data:`THRESHOLD` is linked, and linked articles form a cluster whose earliest published
+member is the presumed origin.
+
+Jaccard compares the whole shingle sets, so a copy that keeps only part of the original
+clusters when it keeps at least about 80% of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from spinscope.document import Document
+
+NUM_PERM = 128
+THRESHOLD = 0.8
+SHINGLE = 3
+#: datasketch's permutation scheme; stored signatures are only comparable within one.
+SCHEME = "affine32"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalised_body(doc: Document) -> str:
+    """The article body as lower-case words: no title line, no boilerplate, no punctuation."""
+    parts = []
+    title = (doc.meta.title or "").strip()
+    for start, end in doc.content_ranges():
+        chunk = doc.text[start:end]
+        if start == 0 and title and chunk.lstrip().startswith(title):
+            chunk = chunk.lstrip()[len(title) :]
+        parts.append(chunk)
+    text = unicodedata.normalize("NFKC", " ".join(parts)).casefold()
+    return " ".join(_WORD.findall(text))
+
+
+def text_hash(doc: Document) -> str:
+    """Hash of the normalised text (case, spacing and punctuation folded).
+
+    It uses the whole text, not the body without boilerplate, because it must be the same
+    before analysis (when ingest decides whether an input is already stored) and after.
+    """
+    words = _WORD.findall(unicodedata.normalize("NFKC", doc.text).casefold())
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
+
+
+def shingles(body: str, size: int = SHINGLE) -> set[bytes]:
+    words = body.split()
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def signature(doc: Document) -> bytes | None:
+    """The MinHash signature of ``doc``'s normalised body as bytes (None for an empty body)."""
+    from datasketch import MinHash
+
+    grams = shingles(normalised_body(doc))
+    if not grams:
+        return None
+    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    mh.update_batch(list(grams))
+    return mh.hashvalues.astype(np.uint32).tobytes()
+
+
+def _minhash(blob: bytes) -> Any:
+    from datasketch import MinHash
+
+    values = np.frombuffer(blob, dtype=np.uint32)
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=values)
+
+
+@dataclass
+class Member:
+    key: str
+    similarity: float
+    is_origin: bool
+
+
+def cluster(signatures: dict[str, bytes], published: dict[str, str | None]) -> list[list[Member]]:
+    """Group documents whose estimated Jaccard similarity is >= THRESHOLD.
+
+    ``published`` gives each key's ISO date (or None); the earliest dated member is the
+    presumed origin (undated members sort last, ties by key so the result is stable).
+    ``similarity`` is each member's estimated Jaccard similarity to the origin.
+    """
+    from datasketch import MinHashLSH
+
+    hashes = {key: _minhash(blob) for key, blob in signatures.items()}
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for key, mh in hashes.items():
+        lsh.insert(key, mh)
+    parent = {key: key for key in hashes}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for key, mh in hashes.items():
+        for other in lsh.query(mh):
+            if other != key and mh.jaccard(hashes[other]) >= THRESHOLD:
+                parent[find(other)] = find(key)
+    groups: dict[str, list[str]] = {}
+    for key in hashes:
+        groups.setdefault(find(key), []).append(key)
+    clusters = []
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        keys.sort(key=lambda k: (published.get(k) is None, published.get(k) or "", k))
+        origin = hashes[keys[0]]
+        clusters.append(
+            [
+                Member(k, round(float(origin.jaccard(hashes[k])), 3), i == 0)
+                for i, k in enumerate(keys)
+            ]
+        )
+    clusters.sort(key=lambda c: (-len(c), c[0].key))
+    return clusters

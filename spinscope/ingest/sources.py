@@ -30,6 +30,8 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 #: JSONL fields copied into the Document.
 JSONL_FIELDS = ("id", "url", "title", "published", "outlet", "author")
 
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+
 Kind = Literal["text", "html", "jsonl", "url", "stdin", "record"]
 
 
@@ -128,6 +130,12 @@ def load(source: Source, settings: Settings) -> Document:
         return _from_bytes(data, source.location, settings, as_html=None)
     if source.kind == "url":
         page = fetch(source.location, settings)
+        if page.content_type in FEED_TYPES:
+            raise InputError(
+                source.location,
+                f"this URL is a feed ({page.content_type}), not an article: "
+                f"use 'spinscope ingest URL' to analyze the articles it lists",
+            )
         as_html = page.content_type != "text/plain"
         text, warnings = decode(page.body, source.location, declared=page.charset)
         return _build(text, warnings, source.location, settings, as_html=as_html, url=page.url)

@@ -105,6 +105,7 @@ _CIVILIAN = {"civilian", "civilians", "resident", "residents", "child", "childre
              "people", "school", "hospital", "celebration", "market"}  # fmt: skip
 #: Verbs through which a noun trigger takes its actor ("Ukraine launched incursions").
 _LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "use", "begin", "start",
+                "hold", "organise", "organize", "join",
                 "continue", "unleash", "order", "resume", "step", "intensify", "make"}  # fmt: skip
 _PLACE_PREPS = {"over", "in", "near", "on", "at", "against", "outside", "around", "into",
                 "toward", "towards", "across", "inside", "of", "from"}  # fmt: skip
@@ -184,7 +185,9 @@ def _is_trigger(tok: Any) -> bool:
         return False
     if lemma in ("demonstrate", "rally", "protest") and tok.pos_ == "VERB":
         return not any(k.dep_ in ("dobj", "ccomp") for k in tok.children)
-    if lemma in ("target", "hit", "strike", "advance", "storm", "capture", "rally"):
+    if lemma == "bomb":  # "aircraft bombed the town", not "a car bomb"
+        return tok.pos_ == "VERB"
+    if lemma in ("target", "hit", "strike", "advance", "storm", "capture"):
         return tok.pos_ == "VERB" or lemma in ("strike",)
     return True
 
@@ -210,14 +213,23 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
     # spaCy makes a new Token object on each access: compare positions, not identity.
     others = [t for t in triggers if t.i not in (tok.i, head.i)]
     actor_tok, target_tok = _arguments(head)
+    if actor_tok is not None and any(t.i == actor_tok.i for t in triggers):
+        actor_tok = None  # "a missile strike killed 46": the strike is the event, not its actor
     weapon = _weapon_of(head, actor_tok, weapons)
     etype = TRIGGERS[tok.lemma_.lower()] or _type_from_context(head, actor_tok, target_tok, weapon)
     if etype is None:
         return None
+    lefts = {t.lemma_.lower() for k in head.lefts for t in k.subtree}
+    if tok.lemma_.lower() == "bombing" and lefts & {"car", "suicide", "roadside", "truck"}:
+        etype = "explosion"
+    if etype == "explosion" and actor_tok is not None and actor_tok.dep_ == "nsubj":
+        actor_tok = None  # "a car bomb exploded": the device, not who set it off
     if tok.lemma_.lower() == "kill" and weapon is None and not _has_trigger_context(head):
         return None  # a bare "killed" outside any attack is left to the casualty counts
     clause = _clause_tokens(head, others)
     place, local_place = _place(doc, head, clause, places, actor_tok, target_tok)
+    if etype in ("protest", "riot"):
+        local_place = place is not None  # crowds gather in a place: the sentence's place
     date = _date(doc, head, clause, dates, others)
     # The span covers the trigger and arguments attached to it; an actor found further up
     # ("Ukraine launched … using drone attacks") is named but not spanned.
@@ -232,6 +244,7 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
         "place": place, "date": date, "killed": None, "injured": None,
         "weapon": weapon, "trigger": tok.text if tok.i == head.i else f"{head.text} {tok.text}",
         "_date_key": date["text"] if date else None, "_local_place": local_place,
+        "_kill": tok.lemma_.lower() == "kill",
     }  # fmt: skip
 
 
@@ -260,9 +273,19 @@ def _arguments(tok: Any) -> tuple[Any, Any]:
     if actor is None and tok.pos_ in ("NOUN", "PROPN"):
         actor = _governing_subject(tok) or _nationality(tok)
     if actor is not None and actor.pos_ == "PRON":
-        actor = None  # "its attacks": who "it" is needs coreference we do not have
+        # "The air force said it intercepted …": the one who speaks is the one who acts;
+        # any other pronoun needs coreference we do not have ("its attacks").
+        speaker = None
+        if tok.dep_ == "ccomp" and tok.head.lemma_ in ("say", "claim", "report", "announce"):
+            speaker = next((k for k in tok.head.children if k.dep_ == "nsubj"), None)
+        actor = speaker if speaker is not None and speaker.pos_ != "PRON" else None
     if target is not None and target.pos_ == "PRON":
         target = None
+    if target is not None and target.lemma_ in ("dozen", "dozens", "hundred", "hundreds",
+                                                "thousand", "thousands", "scores", "number"):
+        # "arrested dozens of protesters": the protesters are the target
+        of = next((k for k in target.children if k.dep_ == "prep" and k.lower_ == "of"), None)
+        target = next((g for g in of.children if g.dep_ == "pobj"), target) if of else target
     if target is not None and target.lemma_ in ("attempt", "effort", "bid"):
         # "Attempts to penetrate with troops and armoured vehicles were repelled"
         inner = [g for g in target.subtree if g.dep_ == "pobj" and g.head.lower_ == "with"]
@@ -445,8 +468,9 @@ def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Within a sentence, compatible triggers with the same date (or none) are one event."""
     merged: list[dict[str, Any]] = []
     for ev in events:
-        same = next((m for m in merged if m["_date_key"] == ev["_date_key"]
-                     and _compatible(m["type"], ev["type"])), None)  # fmt: skip
+        # A "killed" clause tells the outcome of the attack beside it, whatever its date.
+        same = next((m for m in merged if _compatible(m["type"], ev["type"]) and (
+            m["_date_key"] == ev["_date_key"] or m["_kill"] or ev["_kill"])), None)  # fmt: skip
         if same is None:
             merged.append(ev)
             continue
@@ -459,6 +483,7 @@ def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not same.get(key):
                 same[key] = ev[key]
         same["_local_place"] = same["_local_place"] or ev["_local_place"]
+        same["_kill"] = same["_kill"] and ev["_kill"]
         same["start"], same["end"] = min(same["start"], ev["start"]), max(same["end"], ev["end"])
     return merged
 

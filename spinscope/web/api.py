@@ -1,0 +1,168 @@
+"""REST API under ``/api/v1``: analyze, ingest, documents, search, stats, reprints.
+
+Answers are JSON. Documents are the ``spinscope/1`` contract exactly; errors are
+``{"ok": false, "error": "...", "status": N}`` with the same status on the response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from spinscope.store import stats as S
+from spinscope.web.guard import HTTPProblem, check_origin, check_token
+
+
+class ArticleIn(BaseModel):
+    """One article: its text, or its URL to fetch, with optional document fields."""
+
+    text: str | None = Field(None, description="Article text (plain text or HTML).")
+    url: str | None = Field(
+        None, description="http(s) URL to fetch (private addresses are refused)."
+    )
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = Field(None, description="Publication date, ISO 8601 preferred.")
+
+
+class AnalyzeIn(ArticleIn):
+    store: bool = Field(
+        False, description="Also add the result to the store (needs the token when required)."
+    )
+
+
+class IngestIn(BaseModel):
+    items: list[ArticleIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Articles to analyze and store (texts, article URLs, feed or sitemap URLs).",
+    )
+
+
+def _fields(item: ArticleIn) -> dict[str, Any]:
+    return {k: getattr(item, k) for k in ("title", "outlet", "author", "published")}
+
+
+def router(ex: Any) -> APIRouter:
+    """The API routes bound to one Explorer (store, pipeline, queue, token)."""
+    api = APIRouter(tags=["api"])
+
+    def write_access(request: Request) -> None:
+        check_origin(request)
+        check_token(ex.token, request)
+
+    @api.post("/analyze", summary="Analyze an article (text or URL)")
+    async def analyze(body: AnalyzeIn, request: Request) -> dict[str, Any]:
+        """Return the spinscope/1 analysis of one article; with ``store: true`` also save it.
+
+        Example: ``curl -X POST localhost:8000/api/v1/analyze -H 'content-type:
+        application/json' -d '{"text": "..."}'``. Analyses are queued; when the queue is
+        full the answer is 503 with a Retry-After header.
+        """
+        if body.store:
+            write_access(request)
+        key, data = await ex.queue.run(
+            ex.analyze, body.text or "", body.url or "", _fields(body), body.store
+        )
+        return {"ok": True, "key": key, "document": data}
+
+    @api.post("/ingest", summary="Analyze and store articles")
+    async def ingest(body: IngestIn, request: Request) -> dict[str, Any]:
+        """Analyze and store each item (texts, article URLs, feeds, sitemaps); needs the token
+        when the server is not on loopback. Answers with counts and each failure's reason."""
+        write_access(request)
+        if not body.items:
+            raise HTTPProblem(422, "items: give at least one article")
+        report = await ex.queue.run(_ingest, ex, body.items)
+        return {
+            "ok": True,
+            "analyzed": report.analyzed,
+            "skipped": report.skipped,
+            "failed": report.failed,
+            "keys": report.keys,
+            "failures": [{"input": w, "reason": r} for w, r in report.failures],
+        }
+
+    @api.get("/documents/{key}", summary="Get a stored document")
+    async def get_document(key: str) -> dict[str, Any]:
+        """The stored spinscope/1 object of ``key`` (the ``key`` field of search results)."""
+        data = ex.store.get(key)
+        if data is None:
+            raise HTTPProblem(404, f"no document with key {key!r}")
+        return data
+
+    @api.delete("/documents/{key}", summary="Delete a stored document")
+    async def delete_document(key: str, request: Request) -> dict[str, Any]:
+        """Remove a document and its findings; needs the token when required."""
+        write_access(request)
+        if not ex.store.delete(key):
+            raise HTTPProblem(404, f"no document with key {key!r}")
+        ex.store.recluster()
+        return {"ok": True, "deleted": key}
+
+    @api.get("/search", summary="Search and filter stored documents")
+    async def search(
+        request: Request,
+        q: str = "",
+        outlet: str | None = None,
+        language: str | None = None,
+        technique: str | None = None,
+        source_kind: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sort: str | None = None,
+        order: str = "desc",
+        page: int = 1,
+        per_page: int = 25,
+    ) -> dict[str, Any]:
+        """Full-text search (all words must occur; "quoted phrases" match exactly) with
+        filters. ``sort``: relevance, published, title, outlet, words, techniques, claims,
+        ingested."""
+        from spinscope.web.app import query_from
+
+        query = query_from(request.query_params)
+        result = ex.store.search(query)
+        return {
+            "ok": True,
+            "total": result.total,
+            "page": query.page,
+            "per_page": query.per_page,
+            "results": [{**r, "published": r["published"]} for r in result.rows],
+        }
+
+    @api.get("/stats", summary="Corpus statistics")
+    async def stats() -> dict[str, Any]:
+        """Counts plus every dashboard table (techniques per outlet per 1,000 words, over
+        time, top sources, vague-source share, places, events) as columns and rows."""
+        tables = {}
+        for name, (title, fn) in S.TABLES.items():
+            cols, rows = fn(ex.store)
+            tables[name] = {"title": title, "columns": cols, "rows": [list(r) for r in rows]}
+        return {"ok": True, "overview": S.overview(ex.store), "tables": tables}
+
+    @api.get("/reprints", summary="Reprint clusters")
+    async def reprints() -> dict[str, Any]:
+        """Clusters of near-duplicate articles; the first member is the presumed origin."""
+        return {"ok": True, "clusters": ex.store.clusters()}
+
+    return api
+
+
+def _ingest(ex: Any, items: list[ArticleIn]) -> Any:
+    from spinscope.errors import InputError
+    from spinscope.ingest.url import is_url
+    from spinscope.store import corpus as C
+
+    inputs: list[Any] = []
+    for n, item in enumerate(items):
+        if item.text and item.text.strip():
+            inputs.append(C.text_item(item.text, {**_fields(item), "url": item.url}))
+        elif item.url and is_url(item.url):
+            # Only http(s): a path here would let a client read the server's files.
+            inputs.extend(C.plan([item.url], ex.settings))
+        else:
+            inputs.append(InputError(f"items[{n}]", "needs 'text' or an http(s) 'url'"))
+    return ex.ingest(inputs)

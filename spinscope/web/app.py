@@ -1,0 +1,309 @@
+"""The web explorer: server-rendered pages over the corpus store, plus the REST API.
+
+Thin: every page is a store query (or :mod:`spinscope.store.corpus` for new articles)
+rendered by a Jinja2 template with autoescaping. The article page embeds the report
+fragment of :mod:`spinscope.render.html`, the same one ``analyze --format html`` writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spinscope import __version__
+from spinscope.config import Settings
+from spinscope.errors import SpinscopeError
+from spinscope.store import Query, Store
+from spinscope.store import corpus as C
+from spinscope.store import stats as S
+from spinscope.web import charts
+from spinscope.web.guard import (
+    SECURITY_HEADERS,
+    AnalyzeQueue,
+    BodyLimit,
+    HTTPProblem,
+    check_origin,
+    check_token,
+    csp,
+)
+
+HERE = Path(__file__).parent
+PER_PAGE = 25
+
+
+@lru_cache(maxsize=1)
+def _env() -> Any:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    return env
+
+
+class Explorer:
+    """What the routes share: settings, the store, the pipeline (loaded on first use)."""
+
+    def __init__(self, settings: Settings, store: Store, token: str | None, queue: AnalyzeQueue):
+        self.settings, self.store, self.token, self.queue = settings, store, token, queue
+        self._pipeline: Any = None
+
+    @property
+    def pipeline(self) -> Any:
+        # Loaded lazily so the server starts fast and page views never wait for models.
+        if self._pipeline is None:
+            from spinscope.pipeline import load_pipeline
+
+            self._pipeline = load_pipeline(self.settings)
+        return self._pipeline
+
+    def analyze(
+        self, text: str, url: str, fields: dict[str, Any], store: bool
+    ) -> tuple[str | None, dict[str, Any]]:
+        """Analyze pasted text or a URL (runs in a worker thread: it may fetch and compute)."""
+        item = _input_item(text, url, fields, self.settings)
+        return C.analyze_item(item, self.settings, self.pipeline, self.store if store else None)
+
+    def ingest(self, items: list[Any]) -> C.IngestReport:
+        return C.ingest(items, self.settings, self.store, self.pipeline)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    settings: Settings,
+    store: Store,
+    token: str | None = None,
+    queue: AnalyzeQueue | None = None,
+    max_body: int | None = None,
+) -> Any:
+    """The ASGI application. ``token`` (when set) is required by every write endpoint."""
+    app = FastAPI(
+        title="spinscope",
+        version=__version__,
+        description="Explore a corpus of analyzed articles: search, documents, statistics. "
+        "Every finding points at exact character offsets of the article text.",
+        docs_url=None,  # FastAPI's docs pages load scripts from a CDN; ours are offline
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    ex = Explorer(settings, store, token, queue or AnalyzeQueue())
+    app.state.explorer = ex
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        request.state.nonce = secrets.token_urlsafe(16)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = csp(request.state.nonce)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    _errors(app)
+    _pages(app, ex)
+    from spinscope.web.api import router
+
+    app.include_router(router(ex), prefix="/api/v1")
+    # Outermost, so that oversized bodies are refused before any other work.
+    limit = max_body or 2 * settings.max_bytes + 65536
+    return BodyLimit(app, limit) if limit else app
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    ex: Explorer = request.app.state.explorer
+    html = _env().get_template(template).render(
+        request=request, nonce=request.state.nonce, token_required=ex.token is not None,
+        path=request.url.path, **context,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status)
+
+
+def problem_response(request: Request, status: int, message: str, headers: Any = None) -> Any:
+    if is_api(request):
+        return JSONResponse(
+            {"ok": False, "error": message, "status": status}, status_code=status, headers=headers
+        )
+    response = render(request, "error.html.j2", status=status, status_code=status, message=message)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(SpinscopeError)
+    async def spinscope_error(request: Request, err: SpinscopeError) -> Any:
+        return problem_response(request, err.status, str(err), getattr(err, "headers", None))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, err: StarletteHTTPException) -> Any:
+        return problem_response(request, err.status_code, str(err.detail), err.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError) -> Any:
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return problem_response(request, 422, f"{where}: {first.get('msg', 'invalid request')}")
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, err: Exception) -> Any:
+        # Never a traceback to the client; the server log has it.
+        import logging
+
+        logging.getLogger("spinscope.web").exception("unhandled error")
+        return problem_response(request, 500, f"internal error: {type(err).__name__}")
+
+
+def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
+    """A store Query from request parameters (empty values mean no filter)."""
+
+    def get(name: str) -> str | None:
+        value = params.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    try:
+        page = int(get("page") or 1)
+        per = int(get("per_page") or per_page)
+    except ValueError:
+        raise HTTPProblem(422, "page and per_page must be whole numbers") from None
+    q = get("q") or ""
+    return Query(
+        q=q, outlet=get("outlet"), language=get("language"), technique=get("technique"),
+        source_kind=get("source_kind"), date_from=get("date_from"), date_to=get("date_to"),
+        sort=get("sort") or ("relevance" if q else "published"), order=get("order") or "desc",
+        page=page, per_page=per,
+    )  # fmt: skip
+
+
+def _pages(app: FastAPI, ex: Explorer) -> None:
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def articles(request: Request) -> Any:
+        query = query_from(request.query_params)
+        page = ex.store.search(query)
+        pages = max(1, -(-page.total // query.per_page))
+        params = {k: v for k, v in request.query_params.items() if v and k != "page"}
+        return render(
+            request, "articles.html.j2", query=query, page=page, pages=pages,
+            facets=ex.store.facets(), params=params,
+        )  # fmt: skip
+
+    @app.get("/articles/{key}", response_class=HTMLResponse, include_in_schema=False)
+    async def article(request: Request, key: str) -> Any:
+        from spinscope.render.html import report_fragment
+
+        data = ex.store.get(key)
+        if data is None:
+            raise HTTPProblem(404, f"no article with key {key!r} in this store")
+        return render(
+            request, "article.html.j2", key=key, doc=data["document"],
+            report=report_fragment(data, request.state.nonce),
+            also=ex.store.also_published(key), stored=ex.store.summary(key),
+        )  # fmt: skip
+
+    @app.get("/reprints", response_class=HTMLResponse, include_in_schema=False)
+    async def reprints(request: Request) -> Any:
+        return render(request, "reprints.html.j2", clusters=ex.store.clusters())
+
+    @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    async def dashboard(request: Request) -> Any:
+        return render(request, "dashboard.html.j2", overview=S.overview(ex.store),
+                      panels=_panels(ex.store))  # fmt: skip
+
+    @app.get("/dashboard/{name}.csv", include_in_schema=False)
+    async def dashboard_csv(name: str) -> Response:
+        if name not in S.TABLES:
+            raise HTTPProblem(404, f"no table {name!r}; tables: {', '.join(S.TABLES)}")
+        cols, rows = S.TABLES[name][1](ex.store)
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(cols)
+        # A leading = + - @ would make spreadsheets evaluate article text as a formula.
+        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+        return Response(
+            buf.getvalue(), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )  # fmt: skip
+
+    @app.get("/analyze", response_class=HTMLResponse, include_in_schema=False)
+    async def analyze_form(request: Request) -> Any:
+        return render(request, "analyze.html.j2")
+
+    @app.post("/analyze", include_in_schema=False)
+    async def analyze_post(
+        request: Request,
+        text: str = Form(""),
+        url: str = Form(""),
+        token: str = Form(""),
+    ) -> Any:
+        check_origin(request)
+        check_token(ex.token, request, token or None)
+        key, _ = await ex.queue.run(ex.analyze, text, url, {}, True)
+        return RedirectResponse(f"/articles/{key}", status_code=303)
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def api_docs(request: Request) -> Any:
+        return render(request, "api_docs.html.j2", spec=app.openapi())
+
+    @app.get("/healthz", include_in_schema=False)
+    async def health() -> dict[str, Any]:
+        return {"ok": True, "articles": ex.store.count(), "queued": ex.queue.pending}
+
+
+def _csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _input_item(text: str, url: str, fields: dict[str, Any], settings: Settings) -> Any:
+    """One article input from pasted text or a URL (a feed URL is refused here)."""
+    text, url = (text or "").strip("\ufeff"), (url or "").strip()
+    if bool(text.strip()) == bool(url):
+        raise HTTPProblem(422, "give either the article text or its URL (one of them)")
+    if text.strip():
+        return C.text_item(text, fields)
+    from spinscope.ingest.url import is_url
+
+    if not is_url(url):
+        raise HTTPProblem(422, f"{url!r} is not an http(s) URL")
+    items = C.plan([url], settings)
+    if len(items) != 1 or (hasattr(items[0], "kind") and items[0].kind == "url"):
+        raise HTTPProblem(422, f"{url} is a feed or sitemap; use the ingest endpoint for it")
+    return items[0]
+
+
+def _panels(store: Store) -> list[dict[str, Any]]:
+    """The dashboard charts, each drawn from the table its CSV serves."""
+    out = []
+    for name, (title, fn) in S.TABLES.items():
+        _cols, rows = fn(store)
+        if name == "techniques-per-outlet":
+            svg = charts.bar_chart([(r[0], r[4]) for r in rows], "per 1,000 words")
+        elif name == "techniques-over-time":
+            svg = charts.line_chart(charts.series_from(rows))
+        elif name == "top-sources":
+            svg = charts.bar_chart([(f"{r[0]} ({r[1] or '?'})", r[2]) for r in rows], "claims")
+        elif name == "vague-sources":
+            svg = charts.bar_chart([(r[0], r[3]) for r in rows], "% of claims")
+        elif name in ("places", "events"):
+            svg = charts.bar_chart([(r[0], r[1]) for r in rows], "mentions")
+        else:
+            continue
+        out.append({"name": name, "title": title, "svg": svg, "rows": len(rows)})
+    return out

@@ -99,7 +99,7 @@ def annotate(doc: Document, parsed: Any) -> None:
         for tok in e:
             ent_label[tok.i] = e.label_
 
-    places = _gazetteer_pass(doc, parsed, in_content, blocked, persons, ent_label)
+    places, rejected = _gazetteer_pass(doc, parsed, in_content, blocked, persons, ent_label)
     weapons = [
         {"start": s, "end": e, "label": "WEAPON", "canonical": c}
         for a, b in ranges
@@ -114,6 +114,8 @@ def annotate(doc: Document, parsed: Any) -> None:
         if start >= end:
             continue
         text = doc.text[start:end]
+        if label == "PLACE" and (start, end) in rejected:
+            continue  # a town's name in no place-like context ("follow Lucas on X")
         if label == "DATE" and not _is_date(text, doc.meta.published):
             continue  # spaCy's DATE on "the days of terror"
         if text.lower() in DEMONYMS:
@@ -157,11 +159,13 @@ def annotate(doc: Document, parsed: Any) -> None:
 
 def _gazetteer_pass(
     doc: Document, parsed: Any, in_content: Any, blocked: list, persons: list, ent_label: dict
-) -> list[dict[str, Any]]:
-    """Place mentions found by name, resolved to one gazetteer record each."""
+) -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
+    """Place mentions found by name, each resolved to one gazetteer record, and the
+    (start, end) of names found but judged not to be places here."""
     gaz = gazetteer()
     tokens = list(parsed)
     raw: list[tuple[int, int, list[Place], int]] = []  # start, end, candidates, token index
+    rejected: set[tuple[int, int]] = set()
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -185,9 +189,11 @@ def _gazetteer_pass(
             in_content(start, end)
             and not any(a < end and start < b for a, b in blocked)
             and not any(a < end and start < b and (a, b) != (start, end) for a, b in persons)
-            and _strong(cands, parsed, i, n, ent_label)
         ):
-            raw.append((start, end, cands, i))
+            if _strong(cands, parsed, i, n, ent_label):
+                raw.append((start, end, cands, i))
+            else:
+                rejected.add((start, end))
         i += n
 
     context: Counter[str] = Counter()
@@ -199,7 +205,15 @@ def _gazetteer_pass(
         if cc and in_content(tok.idx, tok.idx + len(tok)):
             context[cc] += 1
     out = []
-    for start, end, cands, _ in raw:
+    for start, end, cands, i in raw:
+        if len(cands) > 1:
+            # "Moscow, Idaho" / "Odessa in Texas": a state or country right after decides.
+            after = i + len(parsed.char_span(start, end, alignment_mode="expand"))
+            for qualifier in _qualifiers(parsed, after):
+                qualified = gaz.narrow(cands, qualifier)
+                if qualified:
+                    cands = qualified
+                    break
         place = resolve(cands, context) if len(cands) > 1 else cands[0]
         out.append({
             "start": start, "end": end, "label": "PLACE", "canonical": place.name,
@@ -207,18 +221,30 @@ def _gazetteer_pass(
             "country": place.country or None, "feature": place.feature,
             "contested": place.contested,
         })  # fmt: skip
-    return out
+    return out, rejected
+
+
+def _qualifiers(parsed: Any, i: int) -> list[str]:
+    """Proper names after ", " or " in " at token ``i`` (two words, then one), else []."""
+    if i + 1 >= len(parsed) or parsed[i].lower_ not in (",", "in"):
+        return []
+    words = []
+    for tok in parsed[i + 1 : i + 3]:
+        if not tok.text[:1].isupper():
+            break
+        words.append(tok.text)
+    return [" ".join(words[:n]) for n in range(len(words), 0, -1)]
 
 
 def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) -> bool:
     """Is a gazetteer match a place here, not a word or a name that happens to be a town?"""
-    if ent_label.get(i) in ("GPE", "LOC"):
-        return True
     for c in cands:
         if c.feature in ("country", "region") or c.variant not in ("official",
                                                                    "ukrainian_official"):
             return True
         if (c.country in _FOCUS and c.population >= 50_000) or c.population >= 1_000_000:
+            return True
+        if ent_label.get(i) in ("GPE", "LOC") and c.population >= 100_000:
             return True
     prev = parsed[i - 1].lower_ if i > 0 else ""
     nxt = parsed[i + n].lower_ if i + n < len(parsed) else ""

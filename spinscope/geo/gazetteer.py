@@ -67,6 +67,8 @@ class Place:
     #: True for towns in Ukraine whose Russian spelling differs from the official one, so
     #: that the spelling chosen is evidence of a convention.
     contested: bool = False
+    #: Two-letter state code of a town in the United States ("" elsewhere).
+    us_state: str = ""
 
 
 class Gazetteer:
@@ -93,6 +95,7 @@ class Gazetteer:
         }  # fmt: skip
         self.max_words = max(len(k.split()) for k in self._names)
         self._countries = {p[2]: p[1] for p in self._places if p[6] == "country"}
+        self._us_states: dict[str, str] = data.get("us_states", {})
 
     def country_name(self, iso: str) -> str | None:
         """English name of the country with ISO code ``iso`` ("UA" -> "Ukraine")."""
@@ -102,13 +105,20 @@ class Gazetteer:
         """Every place that ``written`` can name (empty when unknown)."""
         out = []
         for idx, variant, _ in self._names.get(fold(written), ()):
-            gid, name, cc, lat, lon, pop, feature = self._places[idx]
+            gid, name, cc, lat, lon, pop, feature, state = self._places[idx]
             if cc == "UA" and variant == "official" and feature != "country":
                 variant = "ukrainian_official"
-            out.append(
-                Place(gid, name, cc, lat, lon, pop, feature, variant, idx in self._contested)
-            )
+            contested = idx in self._contested
+            out.append(Place(gid, name, cc, lat, lon, pop, feature, variant, contested, state))
         return out
+
+    def narrow(self, candidates: list[Place], qualifier: str) -> list[Place]:
+        """Candidates in the state or country named by ``qualifier`` ("Moscow, Idaho")."""
+        state = self._us_states.get(qualifier)
+        if state:
+            return [c for c in candidates if c.us_state == state]
+        countries = {p.country for p in self.lookup(qualifier) if p.feature == "country"}
+        return [c for c in candidates if c.country in countries and c.feature == "town"]
 
     def __contains__(self, written: str) -> bool:
         return fold(written) in self._names

@@ -213,6 +213,11 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
     # spaCy makes a new Token object on each access: compare positions, not identity.
     others = [t for t in triggers if t.i not in (tok.i, head.i)]
     actor_tok, target_tok = _arguments(head)
+    # Arguments come from the same stretch of content (never from a boilerplate line).
+    actor_tok = actor_tok if actor_tok is not None and rng[0] <= actor_tok.idx < rng[1] else None
+    target_tok = (
+        target_tok if target_tok is not None and rng[0] <= target_tok.idx < rng[1] else None
+    )
     if actor_tok is not None and any(t.i == actor_tok.i for t in triggers):
         actor_tok = None  # "a missile strike killed 46": the strike is the event, not its actor
     weapon = _weapon_of(head, actor_tok, weapons)
@@ -468,9 +473,14 @@ def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Within a sentence, compatible triggers with the same date (or none) are one event."""
     merged: list[dict[str, Any]] = []
     for ev in events:
-        # A "killed" clause tells the outcome of the attack beside it, whatever its date.
-        same = next((m for m in merged if _compatible(m["type"], ev["type"]) and (
-            m["_date_key"] == ev["_date_key"] or m["_kill"] or ev["_kill"])), None)  # fmt: skip
+        cands = [m for m in merged if _compatible(m["type"], ev["type"])]
+        same = next((m for m in cands if m["_date_key"] == ev["_date_key"]), None)
+        if same is None:
+            # A "killed" clause tells the outcome of the nearest attack whose date does not
+            # contradict its own ("a drone attack on Odesa killed two people on Sunday").
+            loose = [m for m in cands if (m["_kill"] or ev["_kill"])
+                     and not (m["_date_key"] and ev["_date_key"])]  # fmt: skip
+            same = min(loose, key=lambda m: abs(m["start"] - ev["start"]), default=None)
         if same is None:
             merged.append(ev)
             continue

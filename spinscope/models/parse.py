@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from spinscope.document import Document
@@ -21,6 +22,36 @@ _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
 
 
+@lru_cache(maxsize=1)
+def _newline_component() -> str:
+    """Register a spaCy component that starts a sentence after every line break.
+
+    Articles arrive as lines (title, boilerplate, paragraphs); without this the parser
+    can join a contact line and the next paragraph into one sentence.
+    """
+    from spacy.language import Language
+
+    name = "spinscope_newline_sentences"
+    if not Language.has_factory(name):
+
+        @Language.component(name)
+        def newline_sentences(sdoc: Any) -> Any:
+            for i in range(1, len(sdoc)):
+                if "\n" in sdoc[i - 1].text or "\n" in sdoc[i - 1].whitespace_:
+                    sdoc[i].is_sent_start = True
+            return sdoc
+
+    return name
+
+
+def _nlp() -> Any:
+    nlp = spacy_nlp()
+    name = _newline_component()
+    if name not in nlp.pipe_names:
+        nlp.add_pipe(name, before="parser")
+    return nlp
+
+
 def _key(doc: Document) -> tuple[str, int, int]:
     return (doc.id, len(doc.text), hash(doc.text))
 
@@ -29,7 +60,7 @@ def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
     """The spaCy ``Doc`` of each document (cached; uncached ones are parsed with ``nlp.pipe``)."""
     missing = [d for d in docs if _key(d) not in _cache]
     if missing:
-        nlp = spacy_nlp()
+        nlp = _nlp()
         for doc, parsed in zip(
             missing, nlp.pipe((d.text for d in missing), batch_size=batch_size), strict=True
         ):

@@ -62,6 +62,8 @@ def test_repelled_assault_names_both_sides(article: dict) -> None:
     clash = [e for e in article["events"] if e["type"] == "armed_clash"]
     assert clash and clash[0]["actor"] == "Russian artillery"
     assert "armored vehicles" in clash[0]["target"]
+    # The sentence names no place; the paragraph's last one is used, and marked as such.
+    assert clash[0]["place"]["name"] == "Belgorod" and clash[0]["place"]["inherited"] is True
 
 
 def test_relative_date_without_publication_date_is_flagged_unresolved(article: dict) -> None:
@@ -75,6 +77,12 @@ def test_relative_date_is_resolved_against_publication_date() -> None:
     events = predict("Russian artillery shelled Kherson yesterday.", published="2024-03-05")
     assert events[0]["date"] == {"text": "yesterday", "iso": "2024-03-04", "precision": "day",
                                  "relative": True, "resolved": True}  # fmt: skip
+
+
+def test_possessive_with_curly_apostrophe_is_the_actor() -> None:
+    events = predict("Following Ukraine’s failed offensive in Kursk, the front moved.")
+    assert events[0]["type"] == "ground_assault"
+    assert events[0]["actor"] == "Ukraine" and events[0]["place"]["name"] == "Kursk"
 
 
 def test_opinion_sentences_yield_no_event(article: dict) -> None:

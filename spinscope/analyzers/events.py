@@ -44,7 +44,8 @@ Event types (modelled on ACLED's sub-event types; one of these strings):
 ====================================== ====================================================
 
 Item attributes: ``actor``, ``target`` (text, ``None`` if not stated), ``place``
-(``{"name", "lat", "lon"}`` from the entities layer, or ``None``), ``date``
+(``{"name", "lat", "lon"}`` from the entities layer, with ``"inherited": true`` when the
+sentence names no place and the paragraph's last event place is used; or ``None``), ``date``
 (``{"text", "iso", "precision", "relative", "resolved"}`` or ``None``), ``killed``,
 ``injured`` (shapes in :mod:`spinscope.analyzers.casualties`), ``weapon`` (canonical
 name of a weapon involved, or ``None``), ``trigger`` (the word that signalled the event).
@@ -147,6 +148,7 @@ def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
     dates = [s for s in ents if s.label == "DATE"]
     weapons = [s for s in ents if s.label == "WEAPON"]
     out: list[dict[str, Any]] = []
+    last_place: tuple[int, dict[str, Any]] | None = None  # (paragraph start, place)
     for sent in parsed.sents:
         rng = next((r for r in ranges if r[0] <= sent.start_char < r[1]), None)
         if rng is None:
@@ -168,8 +170,16 @@ def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
             # A place merely nearby in the sentence is not enough to make "the offensive"
             # an event; some argument of its own is.
             own = ("actor", "target", "date", "killed", "injured")
-            if any(ev.get(k) for k in own) or ev["_local_place"]:
-                out.append(_finish(ev))
+            if not (any(ev.get(k) for k in own) or ev["_local_place"]):
+                continue
+            paragraph = doc.text.rfind("\n", 0, ev["start"])
+            if ev["place"] is None and last_place is not None and last_place[0] == paragraph:
+                # "… incursions against Belgorod. Attempts … were repelled": the paragraph
+                # goes on about the place it named last; marked as inherited.
+                ev["place"] = {**last_place[1], "inherited": True}
+            elif ev["place"] is not None and ev["_local_place"]:
+                last_place = (paragraph, ev["place"])
+            out.append(_finish(ev))
     return out
 
 
@@ -277,6 +287,8 @@ def _arguments(tok: Any) -> tuple[Any, Any]:
         actor = actor.head.head  # "artillery, which destroyed …": the antecedent acts
     if actor is None and tok.pos_ in ("NOUN", "PROPN"):
         actor = _governing_subject(tok) or _nationality(tok)
+    elif actor is None and tok.pos_ == "VERB" and target is not None:
+        actor = _controlling_subject(tok)
     if actor is not None and actor.pos_ == "PRON":
         # "The air force said it intercepted …": the one who speaks is the one who acts;
         # any other pronoun needs coreference we do not have ("its attacks").
@@ -315,6 +327,21 @@ def _governing_subject(tok: Any) -> Any:
                 cur = head
                 continue
         return None
+    return None
+
+
+def _controlling_subject(tok: Any) -> Any:
+    """Subject of the verb a subjectless verb depends on ("the regime insists on targeting
+    Belgorod", "Kiev continues to shell Donetsk")."""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ not in ("xcomp", "pcomp", "prep") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            subj = next((k for k in cur.children if k.dep_ == "nsubj"), None)
+            if subj is not None:
+                return subj if subj.pos_ != "PRON" else None
     return None
 
 

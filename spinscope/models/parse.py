@@ -4,7 +4,9 @@ The entities, events and claims analyzers all read spaCy's dependency parse; par
 article takes most of their time, so the parse is cached here, keyed by the document id
 and a hash of its text (the text never changes after ingest). The whole text is parsed
 so that spaCy's character offsets are offsets into ``Document.text``; analyzers still
-keep only what falls inside ``doc.content_ranges()``.
+keep only what falls inside ``doc.content_ranges()``. Curly quotes and no-break spaces are
+replaced one-for-one by ASCII before parsing (offsets unchanged), so a token's ``text`` may
+show ``'`` where the document has ``’``: slice ``Document.text`` for what the article says.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def _nlp() -> Any:
     return nlp
 
 
+#: Typographic characters the small English model parses badly ("Ukraine’s" is not read as
+#: a possessive), each replaced by one ASCII character so that every offset stays valid.
+_ASCII = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
 def _key(doc: Document) -> tuple[str, int, int]:
     return (doc.id, len(doc.text), hash(doc.text))
 
@@ -62,7 +69,9 @@ def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
     if missing:
         nlp = _nlp()
         for doc, parsed in zip(
-            missing, nlp.pipe((d.text for d in missing), batch_size=batch_size), strict=True
+            missing,
+            nlp.pipe((d.text.translate(_ASCII) for d in missing), batch_size=batch_size),
+            strict=True,
         ):
             _cache[_key(doc)] = parsed
     out = []

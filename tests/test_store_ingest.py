@@ -1,0 +1,156 @@
+"""``spinscope ingest``: counts, resume without duplicates, failure report, feeds, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from spinscope.ingest import feeds
+from spinscope.store import Store
+from tests.e2e.corpus import CLI, DATA
+
+ARTICLE = (
+    "Invented article {n}: the ferry to Oskar Island\n"
+    "The ferry company said on Friday that service number {n} would resume after repairs to "
+    "the pier, which was damaged in a storm. Passengers were told to expect delays of "
+    "about {n} minutes, and officials said the harbour master had approved the work.\n"
+    "Contact us: desk@island-news.example\n"
+)
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Invented feed</title>
+<item><title>One</title><link>{base}/a1</link></item>
+<item><title>Two</title><link>{base}/a2</link></item>
+<item><title>Dup</title><link>{base}/a1</link></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>x</title><link href="https://example.org/x"/><id>1</id></entry></feed>"""
+
+SITEMAP_INDEX = b"""<?xml version="1.0"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{base}/sitemap-1.xml</loc></sitemap></sitemapindex>"""
+
+SITEMAP = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{base}/a3</loc></url></urlset>"""
+
+
+def _folder(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"a{i:04d}.txt").write_text(ARTICLE.format(n=i), encoding="utf-8")
+    return folder
+
+
+def test_ingest_counts_and_a_rerun_skips_what_is_stored(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "c.duckdb"
+    first = invoke("ingest", str(DATA), "--db", str(db), "--layers", "boilerplate", "-q")
+    assert first.exit_code == 0, first.output
+    assert "7 analyzed, 0 skipped, 0 failed of 7 inputs" in first.output
+    assert "1 reprint clusters" in first.output
+    second = invoke("ingest", str(DATA), "--db", str(db), "--layers", "boilerplate", "-q")
+    assert "0 analyzed, 7 skipped, 0 failed" in second.output
+    with Store(db) as store:
+        assert store.count() == 7
+        assert store._rows("SELECT count(DISTINCT text_hash) AS n FROM documents")[0]["n"] == 7
+
+
+def test_failures_are_counted_and_listed_in_a_report_file(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "c.duckdb"
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"text": "Fine title\\nA short but fine article about the harbour."}\nnot json\n'
+    )
+    result = invoke(
+        "ingest", str(empty), str(bad), str(tmp_path / "missing.txt"), "--db", str(db),
+        "--layers", "boilerplate",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "1 analyzed, 0 skipped, 3 failed of 4 inputs" in result.output
+    report = (tmp_path / "c.duckdb.failures.tsv").read_text().splitlines()
+    assert report[0] == "input\treason"
+    reasons = "\n".join(report[1:])
+    assert "empty.txt" in reasons and "bad.jsonl:2" in reasons and "missing.txt" in reasons
+    assert len(report) == 4
+
+
+def test_feeds_and_sitemaps_list_article_urls() -> None:
+    rss = feeds.parse_listing(RSS.replace(b"{base}", b"https://n.example"), "")
+    assert rss.kind == "feed" and rss.urls == ["https://n.example/a1", "https://n.example/a2"]
+    assert feeds.parse_listing(ATOM).urls == ["https://example.org/x"]
+    index = feeds.parse_listing(SITEMAP_INDEX.replace(b"{base}", b"https://n.example"))
+    assert index.sitemaps == ["https://n.example/sitemap-1.xml"] and index.urls == []
+    assert not feeds.is_listing(b"<!DOCTYPE html><html><body><p>x</p></body></html>")
+    with pytest.raises(Exception, match="not an RSS/Atom feed"):
+        feeds.parse_listing(b"<html></html>", "page")
+
+
+def test_a_feed_url_ingests_its_articles_and_keeps_the_private_address_refusal(
+    invoke, http_server, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    base, routes = http_server
+    for i in (1, 2, 3):
+        page = f"<html><head><title>Invented story {i}</title></head><body><article><p>"
+        page += ARTICLE.format(n=i * 7).replace("\n", "</p><p>") + "</p></article></body></html>"
+        routes[f"/a{i}"] = (200, "text/html", page.encode(), 0)
+    routes["/feed.xml"] = (200, "application/rss+xml", RSS.replace(b"{base}", base.encode()), 0)
+    routes["/sitemap.xml"] = (
+        200, "application/xml", SITEMAP_INDEX.replace(b"{base}", base.encode()), 0
+    )  # fmt: skip
+    sitemap = SITEMAP.replace(b"{base}", base.encode())
+    routes["/sitemap-1.xml"] = (200, "application/xml", sitemap, 0)
+    db = tmp_path / "f.duckdb"
+    refused = invoke("ingest", f"{base}/feed.xml", "--db", str(db), "--layers", "boilerplate")
+    assert refused.exit_code == 1 and "non-public address" in refused.output
+    result = invoke(
+        "ingest", f"{base}/feed.xml", f"{base}/sitemap.xml", "--db", str(db),
+        "--layers", "boilerplate", "--allow-private",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "3 analyzed" in result.output
+    with Store(db) as store:
+        urls = sorted(r["url"] for r in store._rows("SELECT url FROM documents"))
+    assert urls == [f"{base}/a1", f"{base}/a2", f"{base}/a3"]
+
+
+def test_sigkill_mid_ingest_loses_at_most_a_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
+    n, every = 240, 10
+    folder = _folder(tmp_path, n)
+    db = tmp_path / "crash.duckdb"
+    args = [*CLI, "ingest", str(folder), "--db", str(db), "--layers", "boilerplate",
+            "--commit-every", str(every), "--verbose"]  # fmt: skip
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    committed = 0
+    for line in proc.stderr:
+        if line.startswith("committed batch"):
+            committed += 1
+            if committed == 3:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "ingest finished before it could be killed"
+    with Store(db) as store:
+        stored = store.count()
+        assert stored % every == 0 and 3 * every <= stored < n
+        # Every stored article is whole: its terms and signature were committed with it.
+        orphans = store._rows(
+            "SELECT count(*) AS n FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM signatures s WHERE s.doc_key = d.key) OR NOT EXISTS "
+            "(SELECT 1 FROM terms t WHERE t.doc_key = d.key)"
+        )
+        assert orphans[0]["n"] == 0
+    rerun = subprocess.run(args[:-1], capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{n - stored} analyzed, {stored} skipped, 0 failed of {n} inputs" in rerun.stderr
+    with Store(db) as store:
+        assert store.count() == n
+        dups = store._rows("SELECT count(DISTINCT text_hash) AS n FROM documents")[0]["n"]
+        assert dups == n

@@ -1,0 +1,229 @@
+"""The web explorer and REST API in-process: pages, escaping, errors, token, limits, CSV."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spinscope.config import load_settings
+from spinscope.pipeline import load_pipeline
+from spinscope.store import Store
+from spinscope.store import corpus as C
+from spinscope.web import AnalyzeQueue, create_app, is_loopback, resolve_token
+from spinscope.web.guard import HTTPProblem
+from tests.e2e.corpus import DATA, hand_doc
+
+WEB = Path(__file__).parent.parent / "spinscope" / "web"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    settings = load_settings(layers=["boilerplate"])
+    store = Store(tmp_path_factory.mktemp("web") / "w.duckdb")
+    C.ingest(C.plan([str(DATA)], settings), settings, store, load_pipeline(settings))
+    store.save_many([hand_doc(1, outlet="a.example"), hand_doc(2, published="2031-03-01")])
+    store.recluster()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def client(store: Store) -> TestClient:
+    settings = load_settings(layers=["boilerplate"], db=store.path, max_bytes=20_000)
+    return TestClient(create_app(settings, store))
+
+
+def key_of(store: Store, doc_id: str) -> str:
+    return store._rows("SELECT key FROM documents WHERE doc_id = ?", [doc_id])[0]["key"]
+
+
+def test_articles_page_searches_filters_sorts_and_pages(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "9 articles" in page.text
+    assert "1 article<" in client.get("/?q=shopkeepers+insurance&sort=relevance").text
+    assert "2 articles" in client.get("/?technique=Loaded_Language").text
+    assert "1 article<" in client.get("/?source_kind=vague&outlet=a.example").text
+    assert "4 articles" in client.get("/?date_from=2031-03-06&date_to=2031-03-31").text
+    paged = client.get("/?sort=title&order=asc&per_page=4&page=3")
+    assert "page 3 of 3" in paged.text and 'rel="prev"' in paged.text
+    bad = client.get("/?sort=nonsense")
+    assert bad.status_code == 422 and "unknown sort" in bad.text
+
+
+def test_article_page_embeds_the_report_and_lists_reprints(
+    client: TestClient, store: Store
+) -> None:
+    page = client.get(f"/articles/{key_of(store, 'partial')}")
+    assert page.status_code == 200
+    assert 'id="ss-report"' in page.text and "L-boilerplate" in page.text
+    assert "Also published as" in page.text and "presumed origin" in page.text
+    hand = client.get(f"/articles/{key_of(store, 'hand-1')}").text
+    for layer in ("L-techniques", "L-claims", "L-entities", "L-events"):
+        assert layer in hand
+    assert client.get("/articles/doesnotexist").status_code == 404
+
+
+def test_article_content_is_escaped_everywhere(client: TestClient, store: Store) -> None:
+    key = key_of(store, "xss")
+    for url in (f"/articles/{key}", "/?q=markup", "/reprints"):
+        html = client.get(url).text
+        assert "<script>alert(1)" not in html
+        assert "<img src=x" not in html and '<a href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/articles/{key}").text
+
+
+def test_every_page_forbids_foreign_scripts_and_loads_nothing_external(client: TestClient) -> None:
+    response = client.get("/")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'nonce-" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    for path in [*WEB.glob("templates/*.j2"), *WEB.glob("static/*")]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path
+        assert "@import" not in text and "cdn" not in text.lower(), path
+    for url in ("/", "/dashboard", "/api/docs", "/analyze", "/reprints"):
+        html = client.get(url).text
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), url
+
+
+def test_dashboard_charts_and_csv_downloads(client: TestClient) -> None:
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 5
+    for name in ("techniques-per-outlet", "techniques-over-time", "top-sources",
+                 "vague-sources", "places", "events", "technique-breakdown"):  # fmt: skip
+        csv = client.get(f"/dashboard/{name}.csv")
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        assert len(csv.text.splitlines()) >= 2, name
+    top = client.get("/dashboard/top-sources.csv").text.splitlines()
+    assert top[0] == "source,kind,claims,articles" and top[1] == "Anna Petrenko,named,2,2"
+    assert client.get("/dashboard/nope.csv").status_code == 404
+
+
+def test_api_search_get_stats_and_openapi(client: TestClient, store: Store) -> None:
+    found = client.get("/api/v1/search", params={"q": "levee", "per_page": 2}).json()
+    assert found["ok"] and found["total"] == 5 and len(found["results"]) == 2
+    key = found["results"][0]["key"]
+    doc = client.get(f"/api/v1/documents/{key}").json()
+    assert doc["schema"] == "spinscope/1" and doc == store.get(key)
+    stats = client.get("/api/v1/stats").json()
+    assert stats["overview"]["articles"] == 9
+    assert stats["tables"]["vague-sources"]["columns"][-1] == "vague_percent"
+    assert len(client.get("/api/v1/reprints").json()["clusters"]) == 1
+    spec = client.get("/api/openapi.json").json()
+    for path in ("/api/v1/analyze", "/api/v1/ingest", "/api/v1/documents/{key}",
+                 "/api/v1/search", "/api/v1/stats"):  # fmt: skip
+        assert path in spec["paths"]
+    assert "/api/v1/analyze" in client.get("/api/docs").text
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status"),
+    [
+        ("get", "/api/v1/documents/nope", None, 404),
+        ("get", "/api/v1/search?page=0", None, 422),
+        ("get", "/api/v1/search?date_from=yesterday", None, 422),
+        ("post", "/api/v1/analyze", {"text": "", "url": ""}, 422),
+        ("post", "/api/v1/analyze", {"text": 5}, 422),
+        ("post", "/api/v1/analyze", {"url": "file:///etc/passwd"}, 422),
+        ("post", "/api/v1/analyze", {"url": "http://127.0.0.1:9/article"}, 502),
+        ("post", "/api/v1/ingest", {"items": []}, 422),
+        ("get", "/api/v1/nothing-here", None, 404),
+    ],
+)
+def test_api_errors_are_json_with_their_status(client, method, url, body, status) -> None:  # type: ignore[no-untyped-def]
+    response = getattr(client, method)(url, **({"json": body} if body is not None else {}))
+    assert response.status_code == status
+    data = response.json()
+    assert data["ok"] is False and data["status"] == status and data["error"]
+
+
+def test_analyze_returns_the_contract_and_can_store(client: TestClient, store: Store) -> None:
+    text = "Invented: harbour closes\nThe harbour closed on Monday, officials said.\n"
+    answer = client.post("/api/v1/analyze", json={"text": text}).json()
+    assert answer["ok"] and answer["key"] is None
+    assert answer["document"]["document"]["text"] == text and "boilerplate" in answer["document"]
+    before = store.count()
+    stored = client.post("/api/v1/analyze", json={"text": text, "store": True}).json()
+    assert stored["key"] and store.count() == before + 1
+    form = client.post("/analyze", data={"text": text + "More.\n"}, follow_redirects=False)
+    assert form.status_code == 303 and form.headers["location"].startswith("/articles/")
+    gone = client.delete(f"/api/v1/documents/{stored['key']}")
+    assert gone.json() == {"ok": True, "deleted": stored["key"]}
+    assert client.delete(f"/api/v1/documents/{stored['key']}").status_code == 404
+
+
+def test_ingest_endpoint_refuses_paths_and_reports_failures(client: TestClient) -> None:
+    answer = client.post(
+        "/api/v1/ingest",
+        json={"items": [{"url": "/etc/passwd"}, {"text": "Title\nA fine invented article.\n"}]},
+    ).json()
+    assert answer["analyzed"] == 1 and answer["failed"] == 1
+    assert "http(s)" in answer["failures"][0]["reason"]
+
+
+def test_request_bodies_over_the_limit_get_413(client: TestClient) -> None:
+    response = client.post("/api/v1/analyze", json={"text": "x" * 200_000})
+    assert response.status_code == 413
+    assert response.json() == {
+        "ok": False, "status": 413, "error": response.json()["error"]
+    }  # fmt: skip
+
+
+def test_cross_origin_form_posts_are_refused(client: TestClient) -> None:
+    response = client.post(
+        "/analyze", data={"text": "Title\nText here.\n"}, headers={"Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+
+
+def test_write_endpoints_need_the_token_when_one_is_set(store: Store) -> None:
+    settings = load_settings(layers=["boilerplate"], db=store.path)
+    guarded = TestClient(create_app(settings, store, token="s3cret"))
+    text = {"text": "Invented\nThe ferry sank, officials said.\n", "store": True}
+    assert guarded.post("/api/v1/analyze", json=text).status_code == 401
+    assert guarded.post("/api/v1/ingest", json={"items": [text]}).status_code == 401
+    assert guarded.delete("/api/v1/documents/x").status_code == 401
+    assert guarded.post("/analyze", data={"text": text["text"]}).status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert guarded.post("/api/v1/analyze", json=text, headers=wrong).status_code == 401
+    ok = guarded.post("/api/v1/analyze", json=text, headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+    # Reading and analyzing without storing need no token.
+    assert guarded.post("/api/v1/analyze", json={"text": text["text"]}).status_code == 200
+    assert guarded.get("/api/v1/stats").status_code == 200
+    assert 'name="token"' in guarded.get("/analyze").text
+
+
+def test_the_token_comes_from_the_environment_or_is_generated_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(tmp_path / "t.duckdb") as s:
+        monkeypatch.delenv("SPINSCOPE_TOKEN", raising=False)
+        token, generated = resolve_token(s)
+        assert generated and len(token) >= 24
+        assert resolve_token(s) == (token, False)
+        monkeypatch.setenv("SPINSCOPE_TOKEN", "from-env")
+        assert resolve_token(s) == ("from-env", False)
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_the_analyze_queue_answers_503_with_retry_after_when_full() -> None:
+    import time
+
+    queue = AnalyzeQueue(workers=1, waiting=1, retry_after=7)
+
+    async def main() -> list[object]:
+        jobs = [asyncio.create_task(queue.run(time.sleep, 0.3)) for _ in range(3)]
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    results = asyncio.run(main())
+    refused = [r for r in results if isinstance(r, HTTPProblem)]
+    assert len(refused) == 1 and refused[0].status == 503
+    assert refused[0].headers == {"Retry-After": "7"}
+    assert queue.pending == 0

@@ -53,6 +53,9 @@ _PLACE_PREPS = {"in", "over", "near", "to", "toward", "towards", "from", "into",
 _PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "district",
                 "governor", "direction", "front", "airport", "residents",
                 "authorities"}  # fmt: skip
+_PLACE_VERBS = {"capture", "seize", "shell", "strike", "hit", "attack", "bomb", "liberate",
+                "take", "storm", "encircle", "enter", "reach", "defend", "evacuate",
+                "bombard", "target", "retake", "recapture", "surround"}  # fmt: skip
 _MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december", "monday", "tuesday",
                 "wednesday", "thursday", "friday", "saturday", "sunday"}  # fmt: skip
@@ -244,11 +247,17 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
             return True
         if (c.country in _FOCUS and c.population >= 50_000) or c.population >= 1_000_000:
             return True
-        if ent_label.get(i) in ("GPE", "LOC") and c.population >= 100_000:
+        # spaCy's GPE is trusted for towns in the focus countries (Soledar) and for
+        # large towns elsewhere; not for "follow Lucas" (a Brazilian town of 27,000).
+        if ent_label.get(i) in ("GPE", "LOC") and (c.country in _FOCUS or c.population >= 100_000):
             return True
     prev = parsed[i - 1].lower_ if i > 0 else ""
     nxt = parsed[i + n].lower_ if i + n < len(parsed) else ""
-    return prev in _PLACE_PREPS or nxt in _PLACE_NOUNS
+    if prev in _PLACE_PREPS or nxt in _PLACE_NOUNS:
+        return True
+    # "captured Soledar", "shelled Nikopol": a war verb's object in Ukraine or Russia
+    prev_lemma = parsed[i - 1].lemma_.lower() if i > 0 else ""
+    return prev_lemma in _PLACE_VERBS and any(c.country in _FOCUS for c in cands)
 
 
 _TEMPORAL = re.compile(

@@ -95,6 +95,7 @@ TRIGGERS: dict[str, str | None] = {
     "protest": "protest", "demonstration": "protest", "rally": "protest",
     "demonstrate": "protest", "riot": "riot",
     "attack": None, "strike": None, "hit": None, "target": None, "kill": None,
+    "fire": None, "drop": None,
 }  # fmt: skip
 _AIR = {"drone", "air", "aerial", "uav", "aircraft", "warplane", "jet", "helicopter", "bomber",
         "kamikaze", "shahed", "airstrike"}  # fmt: skip
@@ -102,7 +103,9 @@ _REMOTE = {"missile", "rocket", "artillery", "shell", "mortar", "howitzer", "him
            "grad", "iskander", "kalibr", "kinzhal", "cluster", "ballistic", "cruise",
            "shadow", "glide"}  # fmt: skip
 _GROUND = {"ground", "infantry", "tank", "armored", "armoured", "troop", "commando"}
-_CIVILIAN = {"civilian", "civilians", "resident", "residents", "child", "children",
+_CIVILIAN = {"civilian", "civilians", "resident", "residents", "child", "children", "bus",
+             "passenger", "passengers", "shopper", "worshipper", "wedding", "funeral",
+             "concert",
              "people", "school", "hospital", "celebration", "market"}  # fmt: skip
 #: Verbs through which a noun trigger takes its actor ("Ukraine launched incursions").
 _LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "use", "begin", "start",
@@ -187,8 +190,22 @@ def _is_trigger(tok: Any) -> bool:
     lemma = tok.lemma_.lower()
     if lemma not in TRIGGERS or tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP"):
         return False
-    if lemma == "down":  # only as the particle of "shoot down" / "bring down"
+    if lemma == "down":  # the particle of "shoot down", or the verb "downed"
+        if tok.pos_ == "VERB":
+            return True
         return tok.dep_ == "prt" and tok.head.lemma_ in ("shoot", "bring", "knock")
+    if lemma == "riot" and tok.dep_ == "compound":
+        return False  # "riot police"
+    if lemma == "fire":  # "exchanged fire", "opened fire", "artillery fire"; not "a fire"
+        if tok.pos_ != "NOUN":
+            return False
+        return tok.head.lemma_ in ("exchange", "open") or any(
+            k.lemma_.lower() in _REMOTE for k in tok.children if k.i < tok.i
+        )
+    if lemma == "drop":  # "dropped glide bombs on Vovchansk"
+        dobj = next((k for k in tok.children if k.dep_ == "dobj"), None)
+        return tok.pos_ == "VERB" and dobj is not None and dobj.lemma_.lower() in (
+            "bomb", "munition", "explosive", "grenade")  # fmt: skip
     if lemma == "shoot":  # "shoot down" is typed through its particle
         return False
     if _hypothetical(tok):
@@ -219,7 +236,12 @@ def _hypothetical(tok: Any) -> bool:
 
 def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: list[Span],
            weapons: list[Span], rng: tuple[int, int]) -> dict[str, Any] | None:  # fmt: skip
-    head = tok.head if tok.lemma_.lower() == "down" else tok
+    lemma = tok.lemma_.lower()
+    # "shot down", "exchanged fire", "opened fire": the verb carries the arguments.
+    verbal = (lemma == "down" and tok.dep_ == "prt") or (
+        lemma == "fire" and tok.head.lemma_ in ("exchange", "open")
+    )
+    head = tok.head if verbal else tok
     # spaCy makes a new Token object on each access: compare positions, not identity.
     others = [t for t in triggers if t.i not in (tok.i, head.i)]
     actor_tok, target_tok = _arguments(head)
@@ -230,16 +252,30 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
     )
     if actor_tok is not None and any(t.i == actor_tok.i for t in triggers):
         actor_tok = None  # "a missile strike killed 46": the strike is the event, not its actor
+    if lemma in ("drop", "fire") and head.pos_ == "VERB":
+        # "dropped bombs on Vovchansk", "opened fire on a bus": the object is the means
+        on = [k for k in head.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
+        on += [k for k in tok.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
+        target_tok = next((g for k in on for g in k.children if g.dep_ == "pobj"), None)
     weapon = _weapon_of(head, actor_tok, weapons)
-    etype = TRIGGERS[tok.lemma_.lower()] or _type_from_context(head, actor_tok, target_tok, weapon)
+    etype = TRIGGERS[lemma] or _type_from_context(head, actor_tok, target_tok, weapon)
+    if lemma == "fire" and head.lemma_ == "exchange":
+        etype = "armed_clash"
     if etype is None:
         return None
+    sides = {t.lemma_.lower() for side in (actor_tok, target_tok) for t in _phrase_tokens(side)}
+    if etype == "armed_clash" and sides & {"protester", "demonstrator", "rioter", "crowd"}:
+        etype = "riot"  # protesters clashing with police: ACLED's violent demonstration
+    if etype in ("protest", "riot") and target_tok is not None and target_tok.head.lower_ in (
+        "against", "over", "about"
+    ):
+        target_tok = None  # "rallied against rising prices": the grievance, not a target
     lefts = {t.lemma_.lower() for k in head.lefts for t in k.subtree}
-    if tok.lemma_.lower() == "bombing" and lefts & {"car", "suicide", "roadside", "truck"}:
+    if lemma == "bombing" and lefts & {"car", "suicide", "roadside", "truck"}:
         etype = "explosion"
     if etype == "explosion" and actor_tok is not None and actor_tok.dep_ == "nsubj":
         actor_tok = None  # "a car bomb exploded": the device, not who set it off
-    if tok.lemma_.lower() == "kill" and weapon is None and not _has_trigger_context(head):
+    if lemma == "kill" and weapon is None and not _has_trigger_context(head):
         return None  # a bare "killed" outside any attack is left to the casualty counts
     clause = _clause_tokens(head, others)
     place, local_place = _place(doc, head, clause, places, actor_tok, target_tok)
@@ -259,7 +295,8 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
         "place": place, "date": date, "killed": None, "injured": None,
         "weapon": weapon, "trigger": tok.text if tok.i == head.i else f"{head.text} {tok.text}",
         "_date_key": date["text"] if date else None, "_local_place": local_place,
-        "_kill": tok.lemma_.lower() == "kill",
+        # Outcomes ("killed", "destroying homes") attach to the attack they follow.
+        "_kill": lemma == "kill" or etype == "destruction",
     }  # fmt: skip
 
 
@@ -298,11 +335,8 @@ def _arguments(tok: Any) -> tuple[Any, Any]:
         actor = speaker if speaker is not None and speaker.pos_ != "PRON" else None
     if target is not None and target.pos_ == "PRON":
         target = None
-    if target is not None and target.lemma_ in ("dozen", "dozens", "hundred", "hundreds",
-                                                "thousand", "thousands", "scores", "number"):
-        # "arrested dozens of protesters": the protesters are the target
-        of = next((k for k in target.children if k.dep_ == "prep" and k.lower_ == "of"), None)
-        target = next((g for g in of.children if g.dep_ == "pobj"), target) if of else target
+    # "arrested dozens of protesters", "hundreds of residents rallied": the people counted
+    actor, target = _counted(actor), _counted(target)
     if target is not None and target.lemma_ in ("attempt", "effort", "bid"):
         # "Attempts to penetrate with troops and armoured vehicles were repelled"
         inner = [g for g in target.subtree if g.dep_ == "pobj" and g.head.lower_ == "with"]
@@ -328,6 +362,18 @@ def _governing_subject(tok: Any) -> Any:
                 continue
         return None
     return None
+
+
+_QUANTITY_NOUNS = {"dozen", "dozens", "hundred", "hundreds", "thousand", "thousands",
+                   "scores", "number", "group", "crowd"}  # fmt: skip
+
+
+def _counted(tok: Any) -> Any:
+    """The noun after "dozens of", "hundreds of" (the token itself otherwise)."""
+    if tok is None or tok.lemma_.lower() not in _QUANTITY_NOUNS | {"hundred", "thousand"}:
+        return tok
+    of = next((k for k in tok.children if k.dep_ == "prep" and k.lower_ == "of"), None)
+    return next((g for g in of.children if g.dep_ == "pobj"), tok) if of else tok
 
 
 def _controlling_subject(tok: Any) -> Any:
@@ -449,6 +495,11 @@ def _date(doc: Document, tok: Any, clause: list, dates: list[Span], others: list
                 if found:
                     break
     if found is None:
+        # One date in the sentence and no syntactic link found: the parse attached it
+        # elsewhere ("detained 50 people at a protest on Sunday"); it is still the date.
+        in_sent = [d for d in dates if tok.sent.start_char <= d.start < tok.sent.end_char]
+        found = in_sent[0] if len(in_sent) == 1 else None
+    if found is None:
         return None
     return normalize_date(doc.text[found.start : found.end], doc.meta.published)
 
@@ -493,7 +544,7 @@ _ANY_MEANS = {"attack", "attack_on_civilians"}
 
 def _compatible(a: str, b: str) -> bool:
     """Can two triggers be one event? Same type, or one says nothing of the means."""
-    return a == b or a in _ANY_MEANS or b in _ANY_MEANS
+    return a == b or a in _ANY_MEANS or b in _ANY_MEANS or "destruction" in (a, b)
 
 
 def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -103,8 +103,12 @@ class Gazetteer:
 
     def lookup(self, written: str) -> list[Place]:
         """Every place that ``written`` can name (empty when unknown)."""
+        key = fold(written)
+        entries = list(self._names.get(key, ()))
+        if key.startswith(("st ", "st. ")):  # "St. Petersburg" is also "Saint Petersburg"
+            entries += self._names.get("saint " + key.split(" ", 1)[1], [])
         out = []
-        for idx, variant, _ in self._names.get(fold(written), ()):
+        for idx, variant, _ in entries:
             gid, name, cc, lat, lon, pop, feature, state = self._places[idx]
             if cc == "UA" and variant == "official" and feature != "country":
                 variant = "ukrainian_official"
@@ -121,7 +125,7 @@ class Gazetteer:
         return [c for c in candidates if c.country in countries and c.feature == "town"]
 
     def __contains__(self, written: str) -> bool:
-        return fold(written) in self._names
+        return bool(self.lookup(written))
 
 
 @lru_cache(maxsize=1)

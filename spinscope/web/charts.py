@@ -61,7 +61,7 @@ def line_chart(
     xs = sorted({x for points in series.values() for x, _ in points})
     if not xs:
         return Markup('<p class="empty">No dated findings yet.</p>')
-    left, right, top_pad, bottom = 40, 10, 10, 40
+    left, right, top_pad, bottom = 40, 30, 10, 40
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = max((_num(v) for pts in series.values() for _, v in pts), default=1.0) or 1.0
     step = plot_w / max(1, len(xs) - 1)

@@ -1,0 +1,140 @@
+"""The explorer as a user meets it: the real server, a real (headless) Chromium.
+
+The server runs as ``spinscope serve`` on a free loopback port over a temporary database
+that the real ``spinscope ingest`` filled with the invented fixture corpus, plus hand-built
+documents carrying every layer. Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.corpus import CHROMIUM, CHROMIUM_ARGS
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"),
+    )
+    # Belt and braces: any request leaving loopback fails the test.
+    page.route(
+        "**/*",
+        lambda route: route.continue_()
+        if route.request.url.startswith(("http://127.0.0.1:", "data:"))
+        else (page.problems.append(f"external request {route.request.url}"), route.abort()),
+    )
+    yield page
+    context.close()
+
+
+def test_search_then_open_an_article_with_its_highlights(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    assert page.inner_text("#result-count") == "9 articles"
+    page.fill("#q", "Lysohirka")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/?q=Lysohirka*")
+    assert page.inner_text("#result-count") == "2 articles"
+    page.click("a.title >> nth=0")
+    page.wait_for_selector("#ss-report")
+    assert page.locator(".seg.L-techniques").count() >= 2
+    assert page.locator(".seg.L-claims").count() >= 1
+    assert page.locator(".seg.L-boilerplate").count() >= 1
+    # The report's own script runs under the page's CSP nonce: clicking shows details.
+    page.locator(".seg.L-techniques").first.click()
+    assert "Loaded_Language" in page.inner_text("#ss-report")
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_reprints_show_as_also_published(server: str, page: Any) -> None:
+    page.goto(server + "/?q=levee+postponed&sort=published&order=desc")
+    page.click("text=Thousands evacuated as levee collapses in Port Elsby")
+    also = page.inner_text("#also-published")
+    assert "presumed origin" in also and "elsby-courier.example" in also
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_markup_in_an_article_never_executes(server: str, page: Any) -> None:
+    page.goto(server + "/?q=markup")
+    page.click("a.title >> nth=0")
+    page.wait_for_selector("#ss-report")
+    assert "<script>alert(1)</script>" in page.inner_text("h1")
+    assert page.evaluate("window.__xss") is None
+    assert page.title() != "pwned"
+    assert page.locator("#ss-report img").count() == 0
+    assert page.locator("#ss-report a[href^='javascript']").count() == 0
+    # And the same through the paste box, which stores the text and opens its page.
+    page.goto(server + "/analyze")
+    page.fill("#text", "Pasted <img src=x onerror=window.__xss=1> title\n"
+                       "<script>window.__xss=2</script> The mayor said the bridge reopens.\n")
+    page.click("#analyze-submit")
+    page.wait_for_url("**/articles/*")
+    assert "<img src=x onerror=window.__xss=1>" in page.inner_text("h1")
+    assert page.evaluate("window.__xss") is None
+    assert page.problems == [], page.problems  # type: ignore[attr-defined]
+
+
+def test_dashboard_renders_charts_in_a_screenshot_that_is_not_blank(
+    server: str, browser: Any, page: Any, tmp_path: Path
+) -> None:
+    page.goto(server + "/dashboard")
+    assert page.locator("svg.chart").count() >= 5
+    shot = page.screenshot(full_page=True)
+    (tmp_path / "dashboard.png").write_bytes(shot)
+    stats = _pixel_stats(browser, shot)
+    assert stats["width"] == 1280 and stats["height"] >= 900
+    assert stats["commonest"] < 0.95, f"screenshot is {stats['commonest']:.0%} one colour"
+    assert stats["colours"] > 50, "screenshot has too few colours to show charts and text"
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def _pixel_stats(browser: Any, png: bytes) -> dict[str, Any]:
+    """Width, height, share of the commonest colour and number of colours of a PNG,
+    decoded by the browser itself on a blank page (a canvas reads the pixels)."""
+    page = browser.new_page()
+    try:
+        url = "data:image/png;base64," + base64.b64encode(png).decode()
+        return page.evaluate(
+            """async (url) => {
+                const img = new Image(); img.src = url; await img.decode();
+                const c = document.createElement('canvas');
+                c.width = img.width; c.height = img.height;
+                const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+                const d = ctx.getImageData(0, 0, c.width, c.height).data;
+                const counts = new Map();
+                for (let i = 0; i < d.length; i += 4) {
+                    const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+                    counts.set(k, (counts.get(k) || 0) + 1);
+                }
+                const top = Math.max(...counts.values());
+                return {width: c.width, height: c.height, colours: counts.size,
+                        commonest: top / (d.length / 4)};
+            }""",
+            url,
+        )
+    finally:
+        page.close()

@@ -151,6 +151,16 @@ def test_gazetteer_table_comes_from_geonames_alternates() -> None:
     assert (dnipro.name, dnipro.variant) == ("Dnipro", "former_name")
 
 
+def test_place_evaluation_gate() -> None:
+    """A regression in place recognition or normalisation on the dev sentences fails here."""
+    from spinscope.eval.entities import evaluate
+
+    report = evaluate(DATA / "places.jsonl")
+    assert report["gold_places"] >= 30
+    assert report["precision"] >= 0.9 and report["recall"] >= 0.9
+    assert report["canonical_accuracy"] >= 0.95 and report["country_accuracy"] >= 0.95
+
+
 def test_romanisation_rules() -> None:
     assert ukrainian_official("Київ") == "Kyiv"
     assert ukrainian_official("Запоріжжя") == "Zaporizhzhia"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -50,9 +52,9 @@ def article_file(tmp_path: Path) -> Path:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, str, bytes, float]] = {}
+    routes: ClassVar[dict[str, tuple[int, str, bytes, float]]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         status, ctype, body, delay = self.routes.get(self.path, (404, "text/plain", b"nope", 0))
         if delay:
             time.sleep(delay)
@@ -63,10 +65,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def log_message(self, *args: object) -> None:
         pass
@@ -74,7 +74,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def http_server() -> Iterator[tuple[str, dict[str, tuple[int, str, bytes, float]]]]:
-    """A server on 127.0.0.1 (only) whose routes a test fills in: path -> (status, type, body, delay)."""
+    """A server on 127.0.0.1 only; tests fill routes: path -> (status, type, body, delay)."""
     routes: dict[str, tuple[int, str, bytes, float]] = {}
     handler = type("Handler", (_Handler,), {"routes": routes})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

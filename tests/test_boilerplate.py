@@ -23,7 +23,7 @@ def test_precision_and_recall_on_invented_fixtures() -> None:
     "line",
     [
         "Residents who want to contact us about the harbour can write to the council instead.",
-        "\"People here follow the news on the radio, not on Telegram,\" said Olena.",
+        '"People here follow the news on the radio, not on Telegram," said Olena.',
         "Copyright rules for satellite images have also made monitoring more expensive.",
         "Support for the agreement among farmers has fallen, according to a survey.",
         "Share prices of the regional bus company fell after it cancelled the route.",

@@ -35,7 +35,11 @@ def test_undecodable_bytes_are_replaced_and_counted() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "words"),
-    [(b"%PDF-1.7\n...", "PDF"), (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"), (b"abc\x00def\x00" * 20, "NUL")],
+    [
+        (b"%PDF-1.7\n...", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
+        (b"abc\x00def\x00" * 20, "NUL"),
+    ],
 )
 def test_binary_inputs_are_refused_with_what_they_are(raw: bytes, words: str) -> None:
     assert sniff_binary(raw)
@@ -45,5 +49,5 @@ def test_binary_inputs_are_refused_with_what_they_are(raw: bytes, words: str) ->
 
 @pytest.mark.parametrize("raw", [b"", b"   \n\t\n"])
 def test_empty_inputs_are_refused(raw: bytes) -> None:
-    with pytest.raises(InputError, match="empty|whitespace"):
+    with pytest.raises(InputError, match=r"empty|whitespace"):
         decode(raw, "empty.txt")

@@ -10,7 +10,10 @@ from spinscope.ingest import fields
     [
         (["Contact us: info@strategic-culture.su"], "strategic-culture.su"),
         (["Write to us at editors@mail.example.org"], "example.org"),
-        (["Contact: someone@gmail.com", "© 2024 Daily Sample. All rights reserved."], "Daily Sample"),
+        (
+            ["Contact: someone@gmail.com", "© 2024 Daily Sample. All rights reserved."],
+            "Daily Sample",
+        ),
         (["Visit https://www.sample-news.example/about"], "sample-news.example"),
     ],
 )
@@ -32,7 +35,10 @@ def test_author_comes_from_bylines_and_follow_prompts(line: str, author: str | N
 
 
 def test_title_is_the_first_line_only_when_it_reads_as_one() -> None:
-    assert fields.infer_title("Kiev regime insists on X.\nBody text here.") == "Kiev regime insists on X."
+    assert (
+        fields.infer_title("Kiev regime insists on X.\nBody text here.")
+        == "Kiev regime insists on X."
+    )
     long_first = "This is a sentence. And this is another one that goes on.\nMore text."
     assert fields.infer_title(long_first) is None
     assert fields.infer_title("Only one line") is None
@@ -48,6 +54,8 @@ def test_dates_are_normalised_to_iso(value: str, iso: str | None) -> None:
 
 
 def test_genre_opinion_needs_first_person_stance_evidence() -> None:
-    genre, evidence = fields.infer_genre("I personally witnessed it. In my view this is wrong. I saw it.")
+    genre, evidence = fields.infer_genre(
+        "I personally witnessed it. In my view this is wrong. I saw it."
+    )
     assert genre == "opinion" and "I personally" in evidence
     assert fields.infer_genre("Officials said the bridge was closed.")[0] is None

@@ -54,7 +54,9 @@ def test_html_is_extracted_with_title_first_and_metadata(tmp_path: Path) -> None
 def test_malformed_html_still_yields_its_text(tmp_path: Path) -> None:
     path = tmp_path / "broken.html"
     body = "<html><body><div><p>Officials said the bridge was closed after the flood damaged it"
-    path.write_text(body + " badly, and repairs will take weeks <b>at least<p>More text here.", "utf-8")
+    path.write_text(
+        body + " badly, and repairs will take weeks <b>at least<p>More text here.", "utf-8"
+    )
     doc = load(Source("html", str(path)), settings())
     assert "bridge was closed" in doc.text
 
@@ -76,8 +78,8 @@ def test_size_cap_refuses_large_files_before_reading(tmp_path: Path) -> None:
 
 def test_non_english_text_is_refused_unless_allowed(tmp_path: Path) -> None:
     path = tmp_path / "ru.txt"
-    path.write_text("Киевский режим продолжает атаки на приграничные районы, заявили в министерстве "
-                    "обороны в понедельник вечером.", encoding="utf-8")  # fmt: skip
+    path.write_text("Киевский режим продолжает атаки на приграничные районы, заявили в "
+                    "министерстве обороны в понедельник вечером.", encoding="utf-8")  # fmt: skip
     with pytest.raises(InputError, match="'ru'"):
         load(Source("text", str(path)), settings())
     doc = load(Source("text", str(path)), settings(any_language=True))
@@ -89,13 +91,16 @@ def test_folders_are_searched_recursively_and_jsonl_lines_are_inputs(tmp_path: P
     (tmp_path / "a.txt").write_text(ARTICLE)
     (tmp_path / "sub" / "b.html").write_text(HTML)
     (tmp_path / "skip.png").write_bytes(b"\x89PNG")
-    lines = [json.dumps({"id": "j1", "text": ARTICLE, "outlet": "given.example",
-                         "published": "5 March 2024"}), "{not json", json.dumps([1, 2])]  # fmt: skip
+    record = {"id": "j1", "text": ARTICLE, "outlet": "given.example", "published": "5 March 2024"}
+    lines = [json.dumps(record), "{not json", json.dumps([1, 2])]
     (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n")
     items = list(expand([str(tmp_path)], settings()))
     errors = [i for i in items if isinstance(i, InputError)]
     sources = [i for i in items if not isinstance(i, InputError)]
-    assert sorted(Path(s.location).name for s in sources if s.kind != "record") == ["a.txt", "b.html"]
+    assert sorted(Path(s.location).name for s in sources if s.kind != "record") == [
+        "a.txt",
+        "b.html",
+    ]
     assert len(errors) == 2 and "c.jsonl:2" in str(errors[0]) and "not valid JSON" in str(errors[0])
     record = next(s for s in sources if s.kind == "record")
     doc = load(record, settings())

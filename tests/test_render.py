@@ -63,7 +63,7 @@ def test_hostile_article_renders_as_text_in_a_real_browser(tmp_path: Path) -> No
     assert title != "pwned" and title.endswith("spinscope report")  # no script changed it
     assert 'data-ready="1"' in dom  # the report's own script ran under the CSP
     assert "&lt;img src=x onerror=" in dom  # the hostile markup is shown as text
-    assert "<img src=\"x\"" not in dom
+    assert '<img src="x"' not in dom
 
 
 def test_markdown_escapes_html_and_markdown() -> None:

@@ -108,7 +108,9 @@ def create(name: str, settings: Settings) -> Analyzer:
         )
     module_name, _, attr = target.partition(":")
     try:
-        factory: Callable[[Settings], Analyzer] = getattr(importlib.import_module(module_name), attr)
+        factory: Callable[[Settings], Analyzer] = getattr(
+            importlib.import_module(module_name), attr
+        )
     except (ImportError, AttributeError) as err:
         raise ModelError(
             f"layer {name!r} is registered as {target} but cannot be loaded ({err}); "

@@ -228,7 +228,11 @@ class BoilerplateAnalyzer(BaseAnalyzer):
     model = "rules:boilerplate-lines"
     # Measured by ``python -m spinscope.eval.boilerplate tests/data/boilerplate`` (8 invented
     # texts, 28 boilerplate lines and 12 decoy lines); written by the same hands as the rules.
-    metrics: ClassVar[dict[str, Any]] = {"fixture_precision": 1.0, "fixture_recall": 1.0, "lines": 28}
+    metrics: ClassVar[dict[str, Any]] = {
+        "fixture_precision": 1.0,
+        "fixture_recall": 1.0,
+        "lines": 28,
+    }
 
     def __call__(self, doc: Document) -> None:
         doc.spans["boilerplate"] = []

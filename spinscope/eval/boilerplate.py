@@ -67,7 +67,9 @@ def evaluate(folder: Path) -> tuple[Scores, list[str]]:
                 scores.tp += 1
                 scores.kind_correct += gold[span] == kind
                 if gold[span] != kind:
-                    errors.append(f"{path.name}: kind {kind} for {gold[span]}: {text[slice(*span)]!r}")
+                    errors.append(
+                        f"{path.name}: kind {kind} for {gold[span]}: {text[slice(*span)]!r}"
+                    )
             else:
                 scores.fp += 1
                 errors.append(f"{path.name}: false positive ({kind}): {text[slice(*span)]!r}")

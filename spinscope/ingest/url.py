@@ -103,13 +103,12 @@ def fetch(url: str, settings: Settings) -> Fetched:
                             url, f"unsupported content type {ctype!r} (expected HTML or text)"
                         )
                     declared = resp.headers.get("content-length")
-                    if declared and declared.isdigit():
-                        if int(declared) > settings.max_bytes:
-                            raise FetchError(
-                                url,
-                                f"response is {human_size(int(declared))}, over the size cap of "
-                                f"{human_size(settings.max_bytes)} (raise it with --max-bytes)",
-                            )
+                    if declared and declared.isdigit() and int(declared) > settings.max_bytes:
+                        raise FetchError(
+                            url,
+                            f"response is {human_size(int(declared))}, over the size cap of "
+                            f"{human_size(settings.max_bytes)} (raise it with --max-bytes)",
+                        )
                     body = bytearray()
                     for chunk in resp.iter_bytes():
                         body.extend(chunk)

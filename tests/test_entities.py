@@ -108,6 +108,15 @@ def test_weapons_dates_and_people(russian: dict) -> None:
     assert surname and surname[0]["canonical"] == "Ivan Petrenko"
 
 
+def test_hyphenated_country_pairs_are_two_places_and_named_events_are_events() -> None:
+    out = analyze("Talks on U.S.-Russia relations stalled after the Yolka Massacre.")
+    places = [(e["text"], e["canonical"]) for e in out["entities"] if e["label"] == "PLACE"]
+    assert places == [("U.S.", "United States"), ("Russia", "Russia")]
+    text = out["document"]["text"]
+    assert all(text[e["start"] : e["end"]] == e["text"] for e in out["entities"])
+    assert {e["label"] for e in out["entities"] if "Massacre" in e["text"]} == {"EVENT"}
+
+
 def test_boilerplate_is_skipped() -> None:
     text = "Ukraine news.\nFollow us in Kiev and Kharkov for updates.\nTroops left Belgorod."
     out = analyze(text, boiler_lines=(1,))

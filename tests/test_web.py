@@ -227,3 +227,27 @@ def test_the_analyze_queue_answers_503_with_retry_after_when_full() -> None:
     assert len(refused) == 1 and refused[0].status == 503
     assert refused[0].headers == {"Retry-After": "7"}
     assert queue.pending == 0
+
+
+def test_serve_off_loopback_prints_a_token_and_requires_it(
+    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    import uvicorn
+
+    started: dict = {}
+    monkeypatch.delenv("SPINSCOPE_TOKEN", raising=False)
+    # No socket is opened: uvicorn.run is replaced, the app it would serve is inspected.
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    db = tmp_path / "s.duckdb"
+    result = invoke("serve", "--db", str(db), "--host", "0.0.0.0", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert started["host"] == "0.0.0.0" and started["port"] == 8123
+    token = re.search(r"need the token (\S+)", result.output).group(1)  # type: ignore[union-attr]
+    assert "generated now" in result.output
+    client = TestClient(started["app"])
+    body = {"text": "Invented\nThe ferry sank, officials said.\n", "store": True}
+    assert client.post("/api/v1/analyze", json=body).status_code == 401
+    again = invoke("serve", "--db", str(db), "--host", "0.0.0.0")
+    assert f"need the token {token}" in again.output and "generated now" not in again.output
+    local = invoke("serve", "--db", str(db))
+    assert "token" not in local.output and started["host"] == "127.0.0.1"

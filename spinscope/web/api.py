@@ -87,7 +87,7 @@ def router(ex: Any) -> APIRouter:
         }
 
     @api.get("/documents/{key}", summary="Get a stored document")
-    async def get_document(key: str) -> dict[str, Any]:
+    def get_document(key: str) -> dict[str, Any]:
         """The stored spinscope/1 object of ``key`` (the ``key`` field of search results)."""
         data = ex.store.get(key)
         if data is None:
@@ -95,7 +95,7 @@ def router(ex: Any) -> APIRouter:
         return data
 
     @api.delete("/documents/{key}", summary="Delete a stored document")
-    async def delete_document(key: str, request: Request) -> dict[str, Any]:
+    def delete_document(key: str, request: Request) -> dict[str, Any]:
         """Remove a document and its findings; needs the token when required."""
         write_access(request)
         if not ex.store.delete(key):
@@ -104,7 +104,7 @@ def router(ex: Any) -> APIRouter:
         return {"ok": True, "deleted": key}
 
     @api.get("/search", summary="Search and filter stored documents")
-    async def search(
+    def search(
         request: Request,
         q: str = "",
         outlet: str | None = None,
@@ -134,7 +134,7 @@ def router(ex: Any) -> APIRouter:
         }
 
     @api.get("/stats", summary="Corpus statistics")
-    async def stats() -> dict[str, Any]:
+    def stats() -> dict[str, Any]:
         """Counts plus every dashboard table (techniques per outlet per 1,000 words, over
         time, top sources, vague-source share, places, events) as columns and rows."""
         tables = {}
@@ -144,7 +144,7 @@ def router(ex: Any) -> APIRouter:
         return {"ok": True, "overview": S.overview(ex.store), "tables": tables}
 
     @api.get("/reprints", summary="Reprint clusters")
-    async def reprints() -> dict[str, Any]:
+    def reprints() -> dict[str, Any]:
         """Clusters of near-duplicate articles; the first member is the presumed origin."""
         return {"ok": True, "clusters": ex.store.clusters()}
 

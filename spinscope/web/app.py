@@ -192,8 +192,10 @@ def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
 
 
 def _pages(app: FastAPI, ex: Explorer) -> None:
+    # Read-only pages are plain functions: FastAPI runs them in worker threads, so slow
+    # queries never block the event loop (DuckDB releases the GIL while it works).
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def articles(request: Request) -> Any:
+    def articles(request: Request) -> Any:
         query = query_from(request.query_params)
         page = ex.store.search(query)
         pages = max(1, -(-page.total // query.per_page))
@@ -204,7 +206,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         )  # fmt: skip
 
     @app.get("/articles/{key}", response_class=HTMLResponse, include_in_schema=False)
-    async def article(request: Request, key: str) -> Any:
+    def article(request: Request, key: str) -> Any:
         from spinscope.render.html import report_fragment
 
         data = ex.store.get(key)
@@ -217,16 +219,16 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         )  # fmt: skip
 
     @app.get("/reprints", response_class=HTMLResponse, include_in_schema=False)
-    async def reprints(request: Request) -> Any:
+    def reprints(request: Request) -> Any:
         return render(request, "reprints.html.j2", clusters=ex.store.clusters())
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
-    async def dashboard(request: Request) -> Any:
+    def dashboard(request: Request) -> Any:
         return render(request, "dashboard.html.j2", overview=S.overview(ex.store),
                       panels=_panels(ex.store))  # fmt: skip
 
     @app.get("/dashboard/{name}.csv", include_in_schema=False)
-    async def dashboard_csv(name: str) -> Response:
+    def dashboard_csv(name: str) -> Response:
         if name not in S.TABLES:
             raise HTTPProblem(404, f"no table {name!r}; tables: {', '.join(S.TABLES)}")
         cols, rows = S.TABLES[name][1](ex.store)
@@ -241,7 +243,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         )  # fmt: skip
 
     @app.get("/analyze", response_class=HTMLResponse, include_in_schema=False)
-    async def analyze_form(request: Request) -> Any:
+    def analyze_form(request: Request) -> Any:
         return render(request, "analyze.html.j2")
 
     @app.post("/analyze", include_in_schema=False)
@@ -257,11 +259,11 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         return RedirectResponse(f"/articles/{key}", status_code=303)
 
     @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
-    async def api_docs(request: Request) -> Any:
+    def api_docs(request: Request) -> Any:
         return render(request, "api_docs.html.j2", spec=app.openapi())
 
     @app.get("/healthz", include_in_schema=False)
-    async def health() -> dict[str, Any]:
+    def health() -> dict[str, Any]:
         return {"ok": True, "articles": ex.store.count(), "queued": ex.queue.pending}
 
 

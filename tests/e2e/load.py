@@ -25,12 +25,13 @@ ARTICLE = (
 @dataclass
 class LoadResult:
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)
     retry_after_missing: int = 0
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
+    def percentile(self, p: float, kind: str | None = None) -> float:
+        ordered = sorted(self.by_kind[kind] if kind else self.latencies)
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     def summary(self) -> str:
@@ -40,7 +41,13 @@ class LoadResult:
         return (
             f"{len(self.latencies)} requests; p50 {self.percentile(50) * 1000:.0f} ms, "
             f"p95 {self.percentile(95) * 1000:.0f} ms, mean "
-            f"{statistics.mean(self.latencies) * 1000:.0f} ms; {counts}"
+            f"{statistics.mean(self.latencies) * 1000:.0f} ms; "
+            + "; ".join(
+                f"{kind} p50 {self.percentile(50, kind) * 1000:.0f} ms "
+                f"p95 {self.percentile(95, kind) * 1000:.0f} ms"
+                for kind in sorted(self.by_kind)
+            )
+            + f"; {counts}"
         )
 
 
@@ -80,7 +87,9 @@ def run_load(base: str, n: int = 200, concurrency: int = 20) -> LoadResult:
             kind, method, url, body = job
             start = time.perf_counter()
             response = client.request(method, url, json=body)
-            result.latencies.append(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            result.latencies.append(elapsed)
+            result.by_kind.setdefault(kind, []).append(elapsed)
             result.statuses[(kind, response.status_code)] += 1
             if response.status_code == 503 and kind == "analyze":
                 if not response.headers.get("retry-after"):

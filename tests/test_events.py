@@ -85,6 +85,21 @@ def test_possessive_with_curly_apostrophe_is_the_actor() -> None:
     assert events[0]["actor"] == "Ukraine" and events[0]["place"]["name"] == "Kursk"
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Russian artillery shelled Kherson.", "asserted"),
+        ("The ministry denied shelling Kherson on Monday.", "negated"),
+        ("Its troops had not shelled Donetsk.", "negated"),
+        ("Russia threatened to strike Kyiv with missiles.", "hypothetical"),
+        ("Ukraine could launch an offensive against Crimea.", "hypothetical"),
+    ],
+)
+def test_denied_and_hypothetical_events_are_marked(text: str, status: str) -> None:
+    events = predict(text)
+    assert len(events) == 1 and events[0]["status"] == status
+
+
 def test_opinion_sentences_yield_no_event(article: dict) -> None:
     text = article["document"]["text"]
     opinion = text.index("The regime's strategy")

@@ -48,7 +48,9 @@ Item attributes: ``actor``, ``target`` (text, ``None`` if not stated), ``place``
 sentence names no place and the paragraph's last event place is used; or ``None``), ``date``
 (``{"text", "iso", "precision", "relative", "resolved"}`` or ``None``), ``killed``,
 ``injured`` (shapes in :mod:`spinscope.analyzers.casualties`), ``weapon`` (canonical
-name of a weapon involved, or ``None``), ``trigger`` (the word that signalled the event).
+name of a weapon involved, or ``None``), ``trigger`` (the word that signalled the event),
+``status``: ``asserted``, ``negated`` ("had not fired", "denied shelling") or
+``hypothetical`` ("could strike", "threatened to attack") — such events are kept, marked.
 """
 
 from __future__ import annotations
@@ -230,6 +232,30 @@ def _is_trigger(tok: Any) -> bool:
     return True
 
 
+_DENY = {"deny", "refute", "reject", "dismiss"}
+_MODALS = {"could", "would", "might", "may", "will", "shall", "can", "should", "must"}
+_PLANS = {"plan", "threaten", "intend", "prepare", "vow", "want", "seek", "try", "attempt",
+          "aim", "hope", "warn", "promise", "expect"}  # fmt: skip
+
+
+def _status(tok: Any) -> str:
+    """``asserted``, ``negated`` ("did not shell", "denied shelling") or ``hypothetical``
+    ("could strike", "threatened to attack")."""
+    chain = [tok, *list(tok.ancestors)[:3]]
+    for i, t in enumerate(chain):
+        if any(k.dep_ == "neg" for k in t.children) and (i == 0 or t.pos_ in ("VERB", "AUX")):
+            return "negated"
+        if t.lemma_.lower() in _DENY and i > 0:
+            return "negated"
+        if any(k.dep_ == "aux" and k.lower_ in _MODALS for k in t.children):
+            return "hypothetical"
+        if t.lemma_.lower() in _PLANS and i > 0:
+            return "hypothetical"
+        if t.dep_ not in ("xcomp", "ccomp", "dobj", "pcomp", "prep", "pobj", "conj"):
+            break
+    return "asserted"
+
+
 def _hypothetical(tok: Any) -> bool:
     """A capacity or aim, not an event: "reserves to repel invasions", "ability to launch
     ground attacks"."""
@@ -305,6 +331,7 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
         "actor": _arg_text(doc, actor_tok, places), "target": _arg_text(doc, target_tok, places),
         "place": place, "date": date, "killed": None, "injured": None,
         "weapon": weapon, "trigger": tok.text if tok.i == head.i else f"{head.text} {tok.text}",
+        "status": _status(head),
         "_date_key": date["text"] if date else None, "_local_place": local_place,
         # Outcomes ("killed", "destroying homes") attach to the attack they follow.
         "_kill": lemma == "kill" or etype == "destruction",

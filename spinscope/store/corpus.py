@@ -114,7 +114,8 @@ def ingest(
     report = IngestReport(total=len(items))
     versions = expected_versions(pipeline)
     seen: set[str] = set()
-    batch: list[tuple[str, Document]] = []
+    loaded: list[tuple[str, Document]] = []  # waiting for the model batch to fill
+    ready: list[Document] = []  # analyzed, waiting for the next commit
 
     def note(where: str, status: str, reason: str | None = None) -> None:
         if status == "failed":
@@ -125,17 +126,22 @@ def ingest(
         if on_item:
             on_item(where, status, reason)
 
-    def flush() -> None:
-        if not batch:
-            return
-        outcomes = _analyze_batch(batch, pipeline)
-        good = [o.document for o in outcomes if o.document is not None and o.error is None]
-        report.keys.extend(store.save_many(good))
-        report.batches += 1
-        report.analyzed += len(good)
-        for o in outcomes:
+    def analyze_loaded() -> None:
+        # Model batches are small (settings.batch_size) so that progress moves steadily;
+        # commits are larger (commit_every) so that transactions stay few.
+        for o in _analyze_batch(loaded, pipeline):
+            if o.error is None and o.document is not None:
+                ready.append(o.document)
             note(o.source, "failed" if o.error else "analyzed", str(o.error) if o.error else None)
-        batch.clear()
+        loaded.clear()
+
+    def commit() -> None:
+        if not ready:
+            return
+        report.keys.extend(store.save_many(ready))
+        report.batches += 1
+        report.analyzed += len(ready)
+        ready.clear()
         if on_commit:
             on_commit(report.batches, report.analyzed)
 
@@ -157,10 +163,14 @@ def ingest(
         if stored is not None and stored[1] == versions:
             note(item.location, "skipped", "already stored by the same analyzer versions")
             continue
-        batch.append((item.location, doc))
-        if len(batch) >= commit_every:
-            flush()
-    flush()
+        loaded.append((item.location, doc))
+        # The chunk is cut so that analyzed documents reach exactly commit_every.
+        if len(loaded) >= min(settings.batch_size, commit_every - len(ready)):
+            analyze_loaded()
+        if len(ready) >= commit_every:
+            commit()
+    analyze_loaded()
+    commit()
     report.clusters = store.recluster()
     return report
 

@@ -83,3 +83,35 @@ def test_terminal_shows_brackets_literally() -> None:
     doc = Document(id="b", source="b", text="He said [red]no[/red] twice.\nEnd")
     doc.add_span("techniques", 8, 21, "Repetition", 0.5)
     assert "[red]no[/red]" in render_plain(doc.to_dict())
+
+
+def test_places_map_and_timeline_come_from_entities_and_events() -> None:
+    text = "Shelling hit Belgorod on 30 December 2023, killing more than twenty people.\nEnd."
+    doc = Document(id="m", source="m", text=text)
+    doc.add_span("entities", 13, 21, "PLACE", canonical="Belgorod", variant="official",
+                 lat=50.6, lon=36.58, feature="town")  # fmt: skip
+    doc.add_span("events", 0, 21, "shelling_artillery_missile_attack", actor=None,
+                 target="Belgorod", place={"name": "Belgorod", "lat": 50.6, "lon": 36.58},
+                 date={"text": "30 December 2023", "iso": "2023-12-30"}, killed={"min": 20},
+                 injured=None)  # fmt: skip
+    page = render_html(doc.to_dict())
+    assert '<svg class="map"' in page and ">Belgorod</text>" in page
+    assert "2023-12-30" in page.split("Timeline of dated events", 1)[1]
+    assert "killed: ≥20" in page
+
+
+def test_without_places_there_is_no_map() -> None:
+    doc = Document(id="n", source="n", text="Nothing located here.\nEnd.")
+    doc.start_layer("entities")
+    assert '<svg class="map"' not in render_html(doc.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(7, "7"), ({"min": 20}, "≥20"), ({"min": 5, "max": 10}, "5–10"), ({"max": 3}, "≤3"),
+     (None, None)],
+)  # fmt: skip
+def test_casualty_counts_read_as_bounds(value: object, shown: str | None) -> None:
+    from spinscope.render.findings import casualties
+
+    assert casualties(value) == shown

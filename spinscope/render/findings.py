@@ -86,10 +86,64 @@ def _tidy(
         src = att.get("source")
         value = att.get("kind", "none") + (f' — "{src}"' if src else "")
         details = [(k, v) for k, v in details if k != "attribution"] + [("source", value)]
-    if layer == "entities" and item.get("canonical") and item.get("canonical") != item.get("text"):
-        details = [(k, v) for k, v in details if k != "canonical"]
-        details.insert(0, ("canonical", f"{item['text']} → {item['canonical']}"))
+    if layer == "entities":
+        return _entity_details(item)
+    if layer == "events":
+        return _event_details(item)
     return details
+
+
+def _entity_details(item: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    canonical, variant = item.get("canonical"), item.get("variant")
+    if canonical and canonical != item.get("text"):
+        out.append(("canonical", f"{item['text']} → {canonical}"))
+    if variant and variant != "official":
+        out.append(("spelling", str(variant).replace("_", " ")))
+    if isinstance(item.get("lat"), int | float) and isinstance(item.get("lon"), int | float):
+        where = f"{item['lat']:.3f}, {item['lon']:.3f}"
+        out.append(("at", where + (f" ({item['country']})" if item.get("country") else "")))
+    shown = {"start", "end", "text", "label", "canonical", "variant", "lat", "lon", "country"}
+    out += [(k, fmt_value(v)) for k, v in item.items() if k not in shown and _shown(v)]
+    return out
+
+
+def casualties(value: Any) -> str | None:
+    """``7`` -> "7"; ``{"min": 20}`` -> "≥20"; ``{"min": 5, "max": 10}`` -> "5–10"."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        lo, hi = value.get("min"), value.get("max")
+        if lo is not None and hi is not None:
+            return f"{lo}–{hi}" if lo != hi else str(lo)
+        if lo is not None:
+            return f"≥{lo}"
+        if hi is not None:
+            return f"≤{hi}"
+        return None
+    return str(value)
+
+
+def _event_details(item: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    actor, target = item.get("actor"), item.get("target")
+    if actor or target:
+        out.append(("who", f"{actor or '?'} → {target or '?'}"))
+    place = item.get("place") or {}
+    if place.get("name"):
+        inferred = " (inferred from context)" if place.get("inherited") else ""
+        out.append(("where", str(place["name"]) + inferred))
+    date = item.get("date") or {}
+    if date.get("iso"):
+        out.append(("when", str(date["iso"])))
+    elif date.get("text"):
+        out.append(("when", f"“{date['text']}” (unresolved)"))
+    for key in ("killed", "injured"):
+        if casualties(item.get(key)):
+            out.append((key, casualties(item.get(key)) or ""))
+    if item.get("weapon"):
+        out.append(("weapon", str(item["weapon"])))
+    return out
 
 
 def fmt_value(value: Any) -> str:
@@ -99,7 +153,8 @@ def fmt_value(value: Any) -> str:
         parts = [f"{k}={fmt_value(v)}" for k, v in value.items() if _shown(v)]
         return ", ".join(parts)
     if isinstance(value, list):
-        return ", ".join(fmt_value(v) for v in value)
+        sep = "; " if any(isinstance(v, dict) for v in value) else ", "
+        return sep.join(fmt_value(v) for v in value)
     return str(value)
 
 
@@ -114,6 +169,25 @@ def document_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
     d = data["document"]
     keys = ("title", "outlet", "author", "published", "language", "genre", "url", "source")
     return [(k, str(d[k])) for k in keys if d.get(k)]
+
+
+def summary_items(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Document-level findings as (label, sentence), with readable wording for known keys."""
+    items = []
+    for key, value in (data.get("summary") or {}).items():
+        label = key.replace("_", " ")
+        if key == "toponym_convention" and isinstance(value, dict):
+            names = ", ".join(
+                f"{e.get('written')}→{e.get('canonical')} ×{e.get('count')} ({e.get('variant')})"
+                if e.get("written") != e.get("canonical")
+                else f"{e.get('written')} ×{e.get('count')} ({e.get('variant')})"
+                for e in value.get("evidence") or []
+            )
+            text = str(value.get("convention") or "undetermined").replace("_", " ")
+            items.append((label, f"{text}" + (f" — {names}" if names else "")))
+        else:
+            items.append((label, fmt_value(value)))
+    return items
 
 
 def snippet(text: str, limit: int = 90) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -106,15 +107,16 @@ def report_context(data: dict[str, Any], nonce: str) -> dict[str, Any]:
         ]
         for layer, rs in layer_rows.items()
     }  # fmt: skip
-    places = [
-        {
-            "name": r.text,
-            "canonical": it.get("canonical") or r.text,
-            "lat": it["lat"],
-            "lon": it["lon"],
-        }
-        for r, it in zip(layer_rows.get("entities", []), data.get("entities", []), strict=False)
+    located = [
+        it
+        for it in data.get("entities", [])
         if isinstance(it.get("lat"), int | float) and isinstance(it.get("lon"), int | float)
+    ]
+    # Towns and regions make the map; whole countries only when nothing finer is named.
+    finer = [it for it in located if it.get("feature") != "country"]
+    places = [
+        {"canonical": it.get("canonical") or it["text"], "lat": it["lat"], "lon": it["lon"]}
+        for it in (finer or located)
     ]
     timeline = sorted(
         (
@@ -128,7 +130,7 @@ def report_context(data: dict[str, Any], nonce: str) -> dict[str, Any]:
         "data": data,
         "doc": data["document"],
         "fields": F.document_fields(data),
-        "summary": data.get("summary") or {},
+        "summary": F.summary_items(data),
         "layers": layers,
         "titles": {layer: F.title_of(layer) for layer in layers},
         "rows": layer_rows,
@@ -158,50 +160,36 @@ def render_html(data: dict[str, Any]) -> str:
     return _env().get_template("report_page.html.j2").render(title=title, body=body, nonce=nonce)
 
 
-def map_svg(places: list[dict[str, Any]], width: int = 640, height: int = 360) -> str | None:
-    """An offline SVG map of the places (equirectangular, fitted to the points)."""
+def map_svg(places: list[dict[str, Any]], width: int = 640) -> str | None:
+    """An offline SVG map: the bundled country outlines and a marker per place."""
     if not places:
         return None
     from markupsafe import escape
 
+    from spinscope.geo.world import aspect, bbox_around, project, svg_paths
+
     unique: dict[str, dict[str, Any]] = {}
     for p in places:
         unique.setdefault(p["canonical"], {**p, "count": 0})["count"] += 1
-    lats = [p["lat"] for p in unique.values()]
-    lons = [p["lon"] for p in unique.values()]
-    pad = 2.0
-    lat0, lat1 = min(lats) - pad, max(lats) + pad
-    lon0, lon1 = min(lons) - pad, max(lons) + pad
-    # Keep the aspect ratio honest: stretch the narrower range.
-    span_lon, span_lat = lon1 - lon0, lat1 - lat0
-    if span_lon / width > span_lat / height:
-        extra = span_lon * height / width - span_lat
-        lat0, lat1 = lat0 - extra / 2, lat1 + extra / 2
-    else:
-        extra = span_lat * width / height - span_lon
-        lon0, lon1 = lon0 - extra / 2, lon1 + extra / 2
-
-    def xy(lat: float, lon: float) -> tuple[float, float]:
-        return ((lon - lon0) / (lon1 - lon0) * width, (lat1 - lat) / (lat1 - lat0) * height)
-
+    west, south, east, north = bbox_around([(p["lat"], p["lon"]) for p in unique.values()])
+    # Widen the longitudes so the map is landscape (1.6:1) once longitudes are shrunk.
+    mid = math.cos(math.radians((south + north) / 2))
+    half = max(east - west, 1.6 * (north - south) / max(mid, 0.2)) / 2
+    centre = (west + east) / 2
+    bbox = (centre - half, south, centre + half, north)
+    height = round(width / aspect(bbox))
     parts = [
         f'<svg class="map" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="Map of places mentioned" xmlns="http://www.w3.org/2000/svg">',
-        f'<rect width="{width}" height="{height}" fill="#eef4f8"/>',
+        f'<rect width="{width}" height="{height}" class="sea"/>',
     ]
-    parts += _outline_paths(xy, (lat0, lat1, lon0, lon1))
-    step = 1 if lon1 - lon0 < 12 else 5 if lon1 - lon0 < 60 else 15
-    for lon in range(int(lon0) - int(lon0) % step, int(lon1) + 1, step):
-        x, _ = xy(lat0, lon)
-        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" class="grid"/>')
-        parts.append(f'<text x="{x + 2:.1f}" y="{height - 4}" class="gridlabel">{lon}°E</text>')
-    for lat in range(int(lat0) - int(lat0) % step, int(lat1) + 1, step):
-        _, y = xy(lat, lon0)
-        parts.append(f'<line x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="2" y="{y - 2:.1f}" class="gridlabel">{lat}°N</text>')
-    for p in unique.values():
-        x, y = xy(p["lat"], p["lon"])
-        r = 4 + min(p["count"], 8)
+    for country in svg_paths(width, height, bbox):
+        parts.append(
+            f'<path d="{country["d"]}" class="land"><title>{escape(country["name"])}</title></path>'
+        )
+    for p in sorted(unique.values(), key=lambda q: -q["count"]):
+        x, y = project(p["lat"], p["lon"], width, height, bbox)
+        r = 3 + min(p["count"], 8)
         name = escape(p["canonical"])
         parts.append(
             f'<g class="place"><title>{name}: {p["lat"]:.3f}, {p["lon"]:.3f} '
@@ -211,16 +199,3 @@ def map_svg(places: list[dict[str, Any]], width: int = 640, height: int = 360) -
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _outline_paths(xy: Any, box: tuple[float, float, float, float]) -> list[str]:
-    """Country outlines from the bundled world map, when the geo package provides one."""
-    try:
-        from spinscope.geo.world import outlines  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    paths = []
-    for ring in outlines(box):
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(lat, lon) for lat, lon in ring))
-        paths.append(f'<polygon points="{pts}" class="land"/>')
-    return paths

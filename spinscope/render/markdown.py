@@ -31,8 +31,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         out.append(f"> **Note:** {esc(warning)}")
     if d.get("warnings"):
         out.append("")
-    for key, value in (data.get("summary") or {}).items():
-        out.append(f"- **{esc(key.replace('_', ' '))}:** {esc(F.fmt_value(value))}")
+    for label, text in F.summary_items(data):
+        out.append(f"- **{esc(label)}:** {esc(text)}")
     if data.get("summary"):
         out.append("")
     for layer in F.layers_in(data):

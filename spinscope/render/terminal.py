@@ -39,8 +39,8 @@ def build(data: dict[str, Any]) -> Group:
     parts: list[Any] = [Panel(Group(title, Text(), fields), title="spinscope", title_align="left")]
     for warning in d.get("warnings") or []:
         parts.append(Text(f"note: {warning}", style="yellow"))
-    for key, value in (data.get("summary") or {}).items():
-        parts.append(Text(f"{key.replace('_', ' ')}: {F.fmt_value(value)}"))
+    for label, text in F.summary_items(data):
+        parts.append(Text(f"{label}: {text}"))
     for layer in F.layers_in(data):
         rows = F.rows(data, layer)
         style = LAYER_STYLES.get(layer, "bold")

@@ -55,6 +55,15 @@ def page(browser: Any) -> Iterator[Any]:
 def test_search_then_open_an_article_with_its_highlights(server: str, page: Any) -> None:
     page.goto(server + "/")
     assert page.inner_text("#result-count") == "9 articles"
+    page.click("th >> text=Title")  # sortable columns
+    page.wait_for_url("**sort=title**")
+    titles = page.locator("a.title").all_inner_texts()
+    assert titles == sorted(titles, key=str.lower, reverse=True)
+    page.select_option("select[name=outlet]", "b.example")  # filters
+    page.click("button >> text=Search")
+    page.wait_for_url("**outlet=b.example**")
+    assert page.inner_text("#result-count") == "1 article"
+    page.goto(server + "/")
     page.fill("#q", "Lysohirka")
     page.press("#q", "Enter")
     page.wait_for_url("**/?q=Lysohirka*")

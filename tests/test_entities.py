@@ -117,6 +117,26 @@ def test_hyphenated_country_pairs_are_two_places_and_named_events_are_events() -
     assert {e["label"] for e in out["entities"] if "Massacre" in e["text"]} == {"EVENT"}
 
 
+def test_other_languages_are_left_empty_with_a_warning() -> None:
+    from spinscope.analyzers.events import EventsAnalyzer
+
+    doc = Document(id="ru", source="ru.txt", text="Киев обстрелял Белгород.",
+                   meta=DocumentMeta(language="ru"))  # fmt: skip
+    EntitiesAnalyzer()(doc)
+    EventsAnalyzer()(doc)
+    out = doc.to_dict()
+    assert out["entities"] == [] and out["events"] == []
+    assert any("English only" in w for w in out["document"]["warnings"])
+
+
+def test_too_long_text_is_refused_with_a_clear_error() -> None:
+    from spinscope.errors import InputError
+
+    doc = Document(id="big", source="big.txt", text="Kiev. " * 200_000)
+    with pytest.raises(InputError, match="too long"):
+        EntitiesAnalyzer()(doc)
+
+
 def test_boilerplate_is_skipped() -> None:
     text = "Ukraine news.\nFollow us in Kiev and Kharkov for updates.\nTroops left Belgorod."
     out = analyze(text, boiler_lines=(1,))

@@ -95,9 +95,29 @@ class EntitiesAnalyzer(BaseAnalyzer):
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
-        for doc, parsed in zip(docs, parse_many(docs, batch_size), strict=True):
+        english = english_only(docs, self.name)
+        for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             annotate(doc, parsed)
+        for doc in docs:
             self.record(doc)
+
+
+def english_only(docs: Sequence[Document], layer: str) -> list[Document]:
+    """The documents in English (or of unknown language); the others get a warning.
+
+    The spaCy pipeline and the rules are English only: on a Russian article they would
+    produce nonsense, so the layer is left empty and the document says why.
+    """
+    out = []
+    for doc in docs:
+        lang = (doc.meta.language or "en").lower()
+        if lang.startswith("en"):
+            out.append(doc)
+            continue
+        note = f"{layer}: not computed for language {lang!r} (English only)"
+        if note not in doc.meta.warnings:
+            doc.meta.warnings.append(note)
+    return out
 
 
 # -- the per-document pass ----------------------------------------------------------------

@@ -61,6 +61,7 @@ from typing import Any, ClassVar
 from spinscope.analyzers.base import BaseAnalyzer
 from spinscope.analyzers.casualties import casualties
 from spinscope.analyzers.dates import normalize_date
+from spinscope.analyzers.entities import english_only
 from spinscope.document import Document, Span
 from spinscope.geo.gazetteer import DEMONYMS, gazetteer
 from spinscope.models import SPACY_PACKAGE
@@ -146,10 +147,12 @@ class EventsAnalyzer(BaseAnalyzer):
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
-        for doc, parsed in zip(docs, parse_many(docs, batch_size), strict=True):
+        english = english_only(docs, self.name)
+        for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             for event in extract(doc, parsed):
                 start, end, label = event.pop("start"), event.pop("end"), event.pop("type")
                 doc.add_span("events", start, end, label, None, **event)
+        for doc in docs:
             self.record(doc)
 
 

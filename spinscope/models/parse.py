@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from spinscope.document import Document
+from spinscope.errors import InputError
 from spinscope.models import spacy_nlp
 
 #: How many parsed documents are kept (a batch of articles, not a whole corpus).
@@ -68,6 +69,14 @@ def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
     missing = [d for d in docs if _key(d) not in _cache]
     if missing:
         nlp = _nlp()
+        for doc in missing:
+            if len(doc.text) > nlp.max_length:
+                # spaCy needs about 1 GB per 100,000 characters to parse; refuse clearly.
+                raise InputError(
+                    doc.source,
+                    f"text of {len(doc.text):,} characters is too long to parse (limit "
+                    f"{nlp.max_length:,}); split it or leave out the spaCy layers with --layers",
+                )
         for doc, parsed in zip(
             missing,
             nlp.pipe((d.text.translate(_ASCII) for d in missing), batch_size=batch_size),

@@ -120,13 +120,19 @@ def test_hyphenated_country_pairs_are_two_places_and_named_events_are_events() -
 def test_other_languages_are_left_empty_with_a_warning() -> None:
     from spinscope.analyzers.events import EventsAnalyzer
 
-    doc = Document(id="ru", source="ru.txt", text="Киев обстрелял Белгород.",
-                   meta=DocumentMeta(language="ru"))  # fmt: skip
+    doc = Document(id="ru", source="ru.txt", text="Киев обстрелял Белгород.")
     EntitiesAnalyzer()(doc)
     EventsAnalyzer()(doc)
     out = doc.to_dict()
     assert out["entities"] == [] and out["events"] == []
     assert any("English only" in w for w in out["document"]["warnings"])
+
+
+def test_short_english_text_with_a_wrong_language_guess_is_still_read() -> None:
+    doc = Document(id="en", source="en.txt", text="Drones hit Kursk.",
+                   meta=DocumentMeta(language="nn"))  # fmt: skip
+    EntitiesAnalyzer()(doc)
+    assert [doc.span_text(s) for s in doc.layer("entities") if s.label == "PLACE"] == ["Kursk"]
 
 
 def test_too_long_text_is_refused_with_a_clear_error() -> None:

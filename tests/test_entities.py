@@ -151,8 +151,16 @@ def test_boilerplate_is_skipped() -> None:
 
 
 def test_words_that_are_also_towns_are_not_places() -> None:
-    out = analyze("You can follow Lucas on X. In March 2024 most analysts were mobile.")
-    assert not [e for e in out["entities"] if e["label"] == "PLACE"]
+    out = analyze("You can follow Lucas on X. In March 2024 most analysts were mobile. "
+                  "The UN criticised Queen Elizabeth II.")  # fmt: skip
+    assert not [e for e in out["entities"] if e["label"] == "PLACE" and e["lat"] is not None]
+
+
+def test_disputed_regions_get_a_marker() -> None:
+    out = analyze("Troops from Transnistria and Abkhazia were mentioned, as was Chechnya.")
+    places = {e["text"]: e for e in out["entities"] if e["label"] == "PLACE"}
+    assert places["Transnistria"]["country"] == "MD" and places["Abkhazia"]["country"] == "GE"
+    assert abs(places["Chechnya"]["lat"] - 43.3) < 0.5
 
 
 def test_convention_summary_reports_the_russian_spelling_with_evidence(russian: dict) -> None:

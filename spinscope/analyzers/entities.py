@@ -294,6 +294,14 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
     """Is a gazetteer match a place here, not a word or a name that happens to be a town?"""
     if i > 0 and parsed[i - 1].lower_.rstrip(".") in _TITLES:
         return False  # "Mr. Lviv", "General Paris": a person
+    if i + n < len(parsed) and parsed[i + n].text in ("II", "III", "IV", "VI", "VII", "VIII"):
+        return False  # "Elizabeth II"
+    written = parsed[i : i + n].text
+    if written.isupper() and len(written) <= 4:
+        # An acronym ("UN") is a country alias (US, UK) or nothing: never a town called "Un".
+        cands = [c for c in cands if c.feature == "country" or c.name.isupper()]
+        if not cands:
+            return False
     for c in cands:
         if c.feature in ("country", "region") or c.variant not in ("official",
                                                                    "ukrainian_official"):

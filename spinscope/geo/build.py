@@ -50,7 +50,26 @@ HAND_REGIONS: list[tuple[str, str, float, float, list[tuple[str, str]]]] = [
     ("Black Sea", "", 43.4, 34.3, []),
     ("Sea of Azov", "", 46.0, 36.5, [("Azov Sea", "official")]),
     ("Europe", "", 50.0, 15.0, []),
+    ("Baltic Sea", "", 58.0, 20.0, []),
+    ("Caucasus", "", 42.5, 44.5, []),
+    ("Balkans", "", 43.5, 20.0, []),
+    ("Middle East", "", 29.0, 42.0, []),
+    ("Siberia", "RU", 60.0, 100.0, []),
+    ("Nagorno-Karabakh", "AZ", 39.82, 46.75, [("Karabakh", "alias")]),
 ]
+#: Regions placed at their main town's GeoNames coordinates (a marker, not a centroid):
+#: (canonical, country, main town, [(other spelling, variant)]).
+HAND_REGIONS_BY_TOWN: list[tuple[str, str, str, list[tuple[str, str]]]] = [
+    ("Transnistria", "MD", "Tiraspol", [("Transdniestria", "spelling_variant"),
+                                        ("Pridnestrovie", "spelling_variant")]),
+    ("Abkhazia", "GE", "Sokhumi", []),
+    ("South Ossetia", "GE", "Tskhinvali", []),
+    ("Karelia", "RU", "Petrozavodsk", [("Carelia", "spelling_variant")]),
+    ("Chechnya", "RU", "Grozny", [("Chechen Republic", "official")]),
+    ("Dagestan", "RU", "Makhachkala", [("Daghestan", "spelling_variant")]),
+    ("Kuban", "RU", "Krasnodar", []),
+    ("Baltic states", "", "Riga", [("Baltics", "alias")]),
+]  # fmt: skip
 
 
 def clean_name(name: str) -> str:
@@ -204,6 +223,17 @@ def build() -> dict[str, Any]:
     for canonical, iso, lat, lon, others in HAND_REGIONS:
         idx = len(places)
         places.append([None, canonical, iso, lat, lon, 0, "region", ""])
+        add(canonical, idx, "official")
+        for written, variant in others:
+            add(written, idx, variant)
+    for canonical, iso, town, others in HAND_REGIONS_BY_TOWN:
+        hits = [p for p in places if fold(p[1]) == fold(town) and p[6] == "town"]
+        if not hits:
+            print(f"warning: main town {town!r} of {canonical!r} not found; region left out")
+            continue
+        centre = max(hits, key=lambda p: p[5])
+        idx = len(places)
+        places.append([None, canonical, iso, centre[3], centre[4], 0, "region", ""])
         add(canonical, idx, "official")
         for written, variant in others:
             add(written, idx, variant)

@@ -147,7 +147,11 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
     def score(p: Place) -> float:
         share = context.get(p.country, 0) / total
         bonus = (1.5 + share) if context.get(p.country) else 0.0
-        feature = 1.0 if p.feature in ("country", "region") else 0.0
-        return math.log10(max(p.population, 10)) + bonus + feature
+        size = math.log10(max(p.population, 10))
+        if p.feature in ("country", "region"):
+            # A named region outranks a village spelled the same (Chechnya, the republic,
+            # not Chechnia, a hamlet of 1,350 in Ukraine); regions carry no population.
+            size = max(size, 6.0) + 1.0
+        return size + bonus
 
     return max(candidates, key=score)

@@ -173,6 +173,16 @@ def test_request_bodies_over_the_limit_get_413(client: TestClient) -> None:
         "ok": False, "status": 413, "error": response.json()["error"]
     }  # fmt: skip
 
+    def chunks():  # no Content-Length: the cap must hold for streamed bodies too
+        yield b'{"text": "'
+        for _ in range(50):
+            yield b"x" * 5000
+
+    streamed = client.post(
+        "/api/v1/analyze", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413 and streamed.json()["ok"] is False
+
 
 def test_cross_origin_form_posts_are_refused(client: TestClient) -> None:
     response = client.post(

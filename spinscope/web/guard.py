@@ -128,18 +128,25 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, send)
             return
-        seen = 0
-
-        async def limited() -> dict:
-            nonlocal seen
+        # A body without a (truthful) Content-Length is read here first, up to the cap,
+        # so that an oversized one is answered with 413 before the app parses anything.
+        messages, seen = [], 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise HTTPProblem(413, self._message())
-            return message
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                await self._refuse(scope, send)
+                return
+            if not message.get("more_body"):
+                break
 
-        await self.app(scope, limited, send)
+        async def replay() -> dict:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
     def _message(self) -> str:
         return f"request body is larger than the limit of {self.max_bytes} bytes"

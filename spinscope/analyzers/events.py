@@ -254,8 +254,8 @@ def _status(tok: Any) -> str:
             return "hypothetical"
         if t.lemma_.lower() in _PLANS and i > 0:
             return "hypothetical"
-        if t.dep_ not in ("xcomp", "ccomp", "dobj", "pcomp", "prep", "pobj", "conj"):
-            break
+        if t.dep_ not in ("xcomp", "ccomp", "dobj", "pcomp", "prep", "pobj", "conj", "acl"):
+            break  # an "acl" goes on: "denies the claim that a missile hit MH17"
     return "asserted"
 
 

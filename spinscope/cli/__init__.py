@@ -15,6 +15,8 @@ def _attach() -> None:
     # Imported for their side effect of registering commands on ``app``.
     from spinscope.cli import (
         analyze,  # noqa: F401
+        attribution,  # noqa: F401
+        claims,  # noqa: F401
         corpus,  # noqa: F401
         ptc,  # noqa: F401
     )

@@ -1,0 +1,169 @@
+"""The ``claims`` layer: check-worthy factual sentences, each with who is cited for it.
+
+A sentence is scored by a MiniLM-L6 fine-tuned on ClaimBuster (ONNX int8, see
+``spinscope/models/claims/MODEL_CARD.md``); sentences at or above the threshold chosen in
+cross-validation become spans. Questions and first-person opinion/prediction frames are
+filtered by rule, because ClaimBuster's debate sentences rarely contain them in the form
+news columns use. Each claim carries its attribution from :mod:`spinscope.analyzers.attribution`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.config import Settings
+from spinscope.document import Document
+from spinscope.models import MODELS_DIR, onnx_session, tokenizer
+
+MODEL_DIR = MODELS_DIR / "claims"
+MAX_LENGTH = 128
+
+
+def _load_meta(model_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+class ClaimScorer:
+    """Check-worthiness probability for sentences (ONNX MiniLM-L6 + linear head)."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR, batch_size: int = 32) -> None:
+        self.model_dir = Path(model_dir)
+        self.batch_size = batch_size
+        self.meta = _load_meta(self.model_dir)
+        #: Decision threshold chosen on out-of-fold CV scores (0.5 when unknown).
+        self.threshold = float(self.meta.get("threshold", 0.5))
+
+    @cached_property
+    def _session(self) -> Any:
+        return onnx_session(str(self.model_dir / "model.onnx"))
+
+    @cached_property
+    def _tok(self) -> Any:
+        tok = tokenizer(str(self.model_dir / "tokenizer.json"))
+        tok.no_padding()
+        tok.enable_truncation(MAX_LENGTH)
+        return tok
+
+    def score(self, texts: Sequence[str]) -> np.ndarray:
+        """Probability that each text is a check-worthy factual claim."""
+        out = np.zeros(len(texts), dtype=np.float64)
+        if not texts:
+            return out
+        encs = self._tok.encode_batch([t if t.strip() else "." for t in texts])
+        # Sort by length so each batch pads to a similar width (cheaper on CPU).
+        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            width = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encs[i].ids)
+                ids[row, :n] = encs[i].ids
+                mask[row, :n] = 1
+            (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
+            out[idx] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+        return out
+
+
+#: Frames that make a sentence the author's opinion rather than a checkable fact.
+_OPINION = re.compile(
+    r"\b(I|we)\s+(personally\s+)?(think|believe|feel|hope|guess|suppose|doubt|fear|"
+    r"can\s+say|would\s+argue|am\s+(sure|convinced|certain))\b|\bin\s+my\s+(view|opinion)\b|"
+    r"\bit\s+is\s+(safe|fair)\s+to\s+say\b",
+    re.IGNORECASE,
+)
+#: Modal frames of predictions ("will certainly be encircled", "is doomed to fail").
+_PREDICTION = re.compile(
+    r"\b(will|shall|is\s+going\s+to|are\s+going\s+to|is\s+doomed\s+to|are\s+doomed\s+to|"
+    r"is\s+likely\s+to|are\s+likely\s+to|is\s+bound\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def non_claim_reason(sentence: str) -> str | None:
+    """``question``, ``opinion`` or ``prediction`` when the sentence is not a factual claim.
+
+    ClaimBuster labels some predictions and first-person stances as check-worthy (debate
+    promises); a fact-checker reading news wants them out, so they are filtered by rule."""
+    stripped = sentence.rstrip(" \"'”’)»")
+    if stripped.endswith("?"):
+        return "question"
+    if _OPINION.search(sentence):
+        return "opinion"
+    if _PREDICTION.search(sentence):
+        return "prediction"
+    return None
+
+
+def _sentences(nlp_doc: Any) -> list[Any]:
+    """spaCy sentences, cut again at line breaks (titles and list items have no full stop)."""
+    out = []
+    for sent in nlp_doc.sents:
+        start = sent.start
+        for tok in sent:
+            if "\n" in tok.text or (tok.i > start and "\n" in nlp_doc[tok.i - 1].whitespace_):
+                if tok.i > start:
+                    out.append(nlp_doc[start : tok.i])
+                start = tok.i + 1 if "\n" in tok.text else tok.i
+        if start < sent.end:
+            out.append(nlp_doc[start : sent.end])
+    return [s for s in out if s.text.strip()]
+
+
+class ClaimsAnalyzer(BaseAnalyzer):
+    """Check-worthy factual sentences with their attribution (see module docstring)."""
+
+    name = "claims"
+    version = "1"
+    requires = ("boilerplate",)
+    provides = ("claims",)
+    model = _load_meta(MODEL_DIR).get("model", "claims-minilm")
+    metrics: ClassVar[dict[str, Any]] = {
+        k: v for k, v in _load_meta(MODEL_DIR).get("cv", {}).items()
+        if k in {"folds", "threshold", "pooled_at_threshold", "mean_f1_at_0.5"}
+    }
+
+    def __init__(self, settings: Settings | None = None, model_dir: Path = MODEL_DIR) -> None:
+        super().__init__(settings)
+        self.scorer = ClaimScorer(model_dir)
+        self.threshold = self.scorer.threshold
+
+    def __call__(self, doc: Document) -> None:
+        self.pipe([doc])
+
+    def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
+        from spinscope.analyzers.attribution import claim_attribution
+        from spinscope.models import spacy_nlp
+
+        nlp = spacy_nlp()
+        for doc in docs:
+            items = []  # (spacy sentence, absolute start, absolute end, range start, range text)
+            for a, b in doc.content_ranges():
+                chunk = doc.text[a:b]
+                for sent in _sentences(nlp(chunk)):
+                    s = sent.start_char
+                    e = sent.end_char
+                    while e > s and chunk[e - 1].isspace():
+                        e -= 1
+                    items.append((sent, s, e, a, chunk))
+            scores = self.scorer.score([chunk[s:e] for _, s, e, _, chunk in items])
+            for (sent, s, e, a, chunk), score in zip(items, scores, strict=True):
+                if score < self.threshold or non_claim_reason(chunk[s:e]):
+                    continue
+                attribution = claim_attribution(sent, s, e, chunk, a)
+                doc.add_span(
+                    "claims", a + s, a + e, "claim", score=float(score), attribution=attribution
+                )
+            self.record(doc)

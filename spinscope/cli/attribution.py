@@ -1,0 +1,118 @@
+"""``spinscope attribution``: find who is cited for what (Source / Cue / Content), in brat."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from spinscope.cli.app import app
+
+attribution_app = typer.Typer(
+    help="Attribution relations (Source / Cue / Content): predict to brat, evaluate, learn cues.",
+    no_args_is_help=True,
+)
+app.add_typer(attribution_app, name="attribution")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _inputs(text_dir: Path) -> list[Path]:
+    """``NAME.txt`` and extension-less files of a folder, sorted."""
+    if not text_dir.is_dir():
+        _fail(f"{text_dir}: not a folder (expected a folder of .txt files)")
+    files = [
+        p for p in sorted(text_dir.iterdir())
+        if p.is_file() and (p.suffix == ".txt" or p.suffix == "") and not p.name.startswith(".")
+    ]
+    if not files:
+        _fail(f"{text_dir}: no NAME.txt or extension-less files in it")
+    return files
+
+
+@attribution_app.command("predict")
+def predict(
+    text_dir: Path = typer.Argument(..., help="Folder of NAME.txt (or extension-less) files."),
+    out: Path = typer.Option(..., "--out", help="Folder to write NAME.ann files into."),
+) -> None:
+    """Write ANN_DIR/NAME.ann in brat standoff (PolNeAR conventions) for each text file.
+
+    Each attribution is a Source, Cue and Content span, an Attribution (or
+    Attribution-no-source) span over the cue, and an E line tying them together. A file
+    that cannot be read is reported on stderr and skipped (exit code 1).
+
+    Example:  spinscope attribution predict articles/ --out ann/
+    """
+    from spinscope.eval.attribution import predict_text
+    from spinscope.eval.brat import write_ann
+
+    files = _inputs(text_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    texts, names, failed = [], [], 0
+    for path in files:
+        try:
+            # newline="" keeps "\r\n" so that offsets count every character of the file.
+            with path.open(encoding="utf-8", newline="") as fh:
+                texts.append(fh.read())
+            names.append(path.stem if path.suffix == ".txt" else path.name)
+        except (UnicodeDecodeError, OSError) as err:
+            typer.echo(f"error: {path}: cannot read as UTF-8 text ({err})", err=True)
+            failed += 1
+    for name, text, attrs in zip(names, texts, predict_text(texts), strict=True):
+        (out / f"{name}.ann").write_text(write_ann(text, attrs), encoding="utf-8", newline="")
+    typer.echo(f"wrote {len(names)} .ann files to {out}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@attribution_app.command("eval")
+def evaluate(
+    data_dir: Path = typer.Argument(
+        ..., help="PolNeAR folder (with dev/) or a split folder holding text/ and attributions/."
+    ),
+    split: str = typer.Option("dev", help="Split sub-folder to score when DATA_DIR has splits."),
+    limit: int = typer.Option(None, min=1, help="Score only the first N articles."),
+) -> None:
+    """Print cue P/R/F1 and the source token F1 for attributions whose cue was found.
+
+    Example:  spinscope attribution eval ../shared/data/polnear
+    """
+    from spinscope.errors import SpinscopeError
+    from spinscope.eval.attribution import evaluate as run_eval
+
+    folder = data_dir / split if (data_dir / split).is_dir() else data_dir
+    try:
+        report = run_eval(folder, limit)
+    except SpinscopeError as err:
+        _fail(str(err))
+    typer.echo(json.dumps(report, indent=2))
+
+
+@attribution_app.command("learn")
+def learn(
+    data_dir: Path = typer.Argument(..., help="PolNeAR folder (with train/) or its train split."),
+    out: Path = typer.Option(
+        None, "--out", help="Where to write cues.tsv (default: the packaged lexicon)."
+    ),
+    min_count: int = typer.Option(5, min=1, help="Least times a lemma must be a gold cue."),
+    min_share: float = typer.Option(0.2, help="Least share of its occurrences that are cues."),
+) -> None:
+    """Learn the cue lexicon (lemmas that head PolNeAR cues) from the training split.
+
+    Example:  spinscope attribution learn ../shared/data/polnear --out runs/cues.tsv
+    """
+    from spinscope.errors import SpinscopeError
+    from spinscope.models.attribution import CUES_PATH
+    from spinscope.train.attribution import learn_cues, write_cues
+
+    folder = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
+    try:
+        rows = learn_cues(folder, min_count, min_share, log=lambda m: typer.echo(m, err=True))
+    except SpinscopeError as err:
+        _fail(str(err))
+    write_cues(rows, out or CUES_PATH)
+    typer.echo(f"{len(rows)} cue lemmas written to {out or CUES_PATH}", err=True)

@@ -1,0 +1,118 @@
+"""Score attribution predictions against PolNeAR (or any brat folder in its conventions).
+
+Metrics, micro-averaged over the split:
+
+* cue precision / recall: a predicted cue matches a gold cue when their characters overlap;
+* source token F1 (the issue's bar): over gold attributions whose cue was found, the word
+  tokens of the predicted source against those of the gold source (a gold attribution
+  without a source counts every predicted source token as a false positive);
+* content token F1, likewise.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from spinscope.eval.brat import BratAttribution, Fragments
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _tokens(text: str, frags: Fragments) -> set[int]:
+    """Start offsets of the word tokens inside ``frags``."""
+    out: set[int] = set()
+    for a, b in frags:
+        out.update(a + m.start() for m in _WORD.finditer(text[a:b]))
+    return out
+
+
+def _overlap(x: Fragments, y: Fragments) -> int:
+    return sum(max(0, min(b, d) - max(a, c)) for a, b in x for c, d in y)
+
+
+class Scores:
+    """Running counts for cue detection and source/content token overlap."""
+
+    def __init__(self) -> None:
+        self.c = dict.fromkeys(
+            ("cue_tp", "cue_pred", "cue_gold", "src_tp", "src_pred", "src_gold",
+             "cnt_tp", "cnt_pred", "cnt_gold"), 0
+        )
+
+    def add(self, text: str, gold: list[BratAttribution], pred: list[BratAttribution]) -> None:
+        c = self.c
+        c["cue_gold"] += len(gold)
+        c["cue_pred"] += len(pred)
+        used: set[int] = set()
+        for g in gold:
+            best, best_j = 0, -1
+            for j, p in enumerate(pred):
+                ov = _overlap(g.cue, p.cue)
+                if ov > best and j not in used:
+                    best, best_j = ov, j
+            if best_j < 0:
+                continue
+            used.add(best_j)
+            c["cue_tp"] += 1
+            p = pred[best_j]
+            for part, key in (("source", "src"), ("content", "cnt")):
+                gt, pt = _tokens(text, getattr(g, part)), _tokens(text, getattr(p, part))
+                c[f"{key}_tp"] += len(gt & pt)
+                c[f"{key}_pred"] += len(pt)
+                c[f"{key}_gold"] += len(gt)
+
+    def report(self) -> dict[str, Any]:
+        c = self.c
+
+        def prf(tp: int, pred: int, gold: int) -> dict[str, float]:
+            p = tp / pred if pred else 0.0
+            r = tp / gold if gold else 0.0
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+        return {
+            "cue": prf(c["cue_tp"], c["cue_pred"], c["cue_gold"]),
+            "source_tokens_found_cues": prf(c["src_tp"], c["src_pred"], c["src_gold"]),
+            "content_tokens_found_cues": prf(c["cnt_tp"], c["cnt_pred"], c["cnt_gold"]),
+            "gold_attributions": c["cue_gold"],
+            "found": c["cue_tp"],
+        }
+
+
+def predict_text(texts: Iterable[str]) -> Iterable[list[BratAttribution]]:
+    """Brat attributions for each text (spaCy parse + rules), lazily, in order."""
+    from spinscope.analyzers.attribution import doc_attributions
+    from spinscope.models import spacy_nlp
+
+    nlp = spacy_nlp()
+    for doc in nlp.pipe(texts, batch_size=8):
+        yield [
+            BratAttribution(
+                cue=(a.cue,),
+                source=(a.source,) if a.source else (),
+                content=(a.content,) if a.content else (),
+                kind=a.kind,
+            )
+            for a in doc_attributions(doc)
+        ]
+
+
+def evaluate(split_dir: Path, limit: int | None = None, log: Any = print) -> dict[str, Any]:
+    """Predict on every article of a PolNeAR split folder and score against its .ann files."""
+    from spinscope.eval.brat import read_ann
+    from spinscope.train.attribution import polnear_pairs
+
+    pairs = polnear_pairs(split_dir)[:limit]
+    texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
+    scores = Scores()
+    t0 = time.time()
+    for (_, ann), text, pred in zip(pairs, texts, predict_text(texts), strict=True):
+        scores.add(text, read_ann(ann), pred)
+    out = scores.report()
+    out["articles"] = len(pairs)
+    out["seconds"] = round(time.time() - t0, 1)
+    return out

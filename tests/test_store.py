@@ -168,3 +168,25 @@ def test_dashboard_statistics(store: Store) -> None:
     assert S.top_events(store)[1][0][:2] == ("attack", 2)
     overview = S.overview(store)
     assert overview["articles"] == 2 and overview["findings"]["techniques"] == 4
+
+
+def test_a_database_locked_by_another_process_is_refused_with_a_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from spinscope.errors import ConfigError
+
+    path = tmp_path / "locked.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(path)!r}); "
+         "print('ok', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        with pytest.raises(ConfigError, match="in use by another process"):
+            Store(path)
+    finally:
+        holder.kill()
+        holder.wait()

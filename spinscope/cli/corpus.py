@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, _fail_usage
+from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED, _fail_usage
 from spinscope.cli.app import app
 from spinscope.errors import ConfigError, SpinscopeError
 
@@ -258,5 +258,3 @@ def serve(
     finally:
         store.close()
 
-
-__all__ = ["EXIT_USAGE", "ingest", "reprints", "serve"]

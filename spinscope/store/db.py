@@ -119,6 +119,12 @@ class Store:
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as err:
+            if "lock" in str(err).lower():
+                # DuckDB allows one writing process per file.
+                raise ConfigError(
+                    f"database {self.path} is in use by another process (for example "
+                    f"'spinscope serve'); stop it first or use another --db"
+                ) from None
             raise ConfigError(f"cannot open database {self.path}: {err}") from None
         except duckdb.Error as err:
             raise ConfigError(f"{self.path} is not a spinscope database: {err}") from None

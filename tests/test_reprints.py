@@ -67,3 +67,20 @@ def test_undated_members_never_become_the_origin() -> None:
     assert sig is not None
     clusters = R.cluster({"b": sig, "a": sig}, {"a": None, "b": "2030-01-01"})
     assert [(m.key, m.is_origin) for m in clusters[0]] == [("b", True), ("a", False)]
+
+
+def test_a_new_article_relinks_clusters_only_when_it_is_a_reprint(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.e2e.corpus import hand_doc
+
+    with Store(tmp_path / "l.duckdb") as store:
+        first = store.save(hand_doc(1, outlet="one.example"))
+        assert store.relink(first) is False and store.clusters() == []
+        copy = store.save(hand_doc(1, outlet="two.example"))
+        assert store.relink(copy) is True
+        assert [m["outlet"] for m in store.clusters()[0]] == ["one.example", "two.example"]
+        unrelated = hand_doc(2, outlet="three.example")
+        unrelated.text = "An unrelated invented text about the harbour and its ferries.\n"
+        unrelated.spans = {}
+        assert store.relink(store.save(unrelated)) is False
+        assert store.delete(copy) and store.relink(first) is True
+        assert store.clusters() == []

@@ -208,5 +208,5 @@ def analyze_item(
     key = None
     if store is not None:
         key = store.save(doc)
-        store.recluster()
+        store.relink(key)
     return key, doc.to_dict()

@@ -363,6 +363,21 @@ class Store:
                 cur.close()
         return len(clusters)
 
+    def relink(self, key: str) -> bool:
+        """Update clusters after ``key`` was saved; True when they had to be recomputed.
+
+        Most new articles are nobody's reprint: one vectorised comparison against every
+        signature shows that, and the full (LSH) clustering runs only when it matters.
+        """
+        rows = self._rows("SELECT doc_key, minhash FROM signatures")
+        sigs = {r["doc_key"]: bytes(r["minhash"]) for r in rows}
+        mine = sigs.pop(key, None)
+        was_member = self._value("SELECT count(*) FROM reprints WHERE doc_key = ?", [key])
+        if not was_member and (mine is None or not R.similar(mine, sigs)):
+            return False
+        self.recluster()
+        return True
+
     def clusters(self) -> list[list[dict[str, Any]]]:
         """Every reprint cluster: its members, origin first, with their fields."""
         rows = self._rows(

@@ -81,6 +81,21 @@ def _minhash(blob: bytes) -> Any:
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=values)
 
 
+def similar(blob: bytes, others: dict[str, bytes]) -> dict[str, float]:
+    """Keys of ``others`` whose estimated Jaccard similarity to ``blob`` is >= THRESHOLD.
+
+    A vectorised scan (no LSH): cheap enough for one new article against a whole corpus,
+    and it decides whether the clusters need recomputing at all.
+    """
+    if not others:
+        return {}
+    keys = list(others)
+    matrix = np.frombuffer(b"".join(others[k] for k in keys), dtype=np.uint32)
+    matrix = matrix.reshape(len(keys), NUM_PERM)
+    scores = (matrix == np.frombuffer(blob, dtype=np.uint32)).mean(axis=1)
+    return {k: float(v) for k, v in zip(keys, scores, strict=True) if v >= THRESHOLD}
+
+
 @dataclass
 class Member:
     key: str

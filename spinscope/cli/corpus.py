@@ -252,7 +252,12 @@ def serve(
             err=True,
         )
     application = create_app(settings, store, token=token)
-    typer.echo(f"spinscope serving {settings.db} on http://{host}:{port}/", err=True)
+    count = store.count()
+    typer.echo(
+        f"spinscope serving {count} articles from {settings.db} on http://{host}:{port}/"
+        + ("" if count else " (the store is empty: add articles with 'spinscope ingest')"),
+        err=True,
+    )
     try:
         uvicorn.run(application, host=host, port=port, log_level="warning")
     finally:

@@ -149,9 +149,11 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
     from spinscope.store import corpus
 
     stderr = Console(stderr=True)
+    # A single URL may be a feed that expands into many articles: show the bar for it too.
+    single = len(items) < 2 and not any(isinstance(i, corpus.Probe) for i in items)
     progress = Progress(
         TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), Remaining(),
-        console=stderr, transient=True, disable=quiet or len(items) < 2,
+        console=stderr, transient=True, disable=quiet or single,
     )  # fmt: skip
     with progress:
         task = progress.add_task("ingest", total=len(items))
@@ -167,9 +169,13 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
             if verbose:
                 progress.console.print(f"committed batch {batch} ({stored} articles stored)")
 
+        def on_total(total: int) -> None:
+            progress.update(task, total=total)
+
         return corpus.ingest(
-            items, settings, store, pipeline, commit_every, on_item=on_item, on_commit=on_commit
-        )
+            items, settings, store, pipeline, commit_every,
+            on_item=on_item, on_commit=on_commit, on_total=on_total,
+        )  # fmt: skip
 
 
 @app.command(

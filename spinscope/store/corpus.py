@@ -23,7 +23,15 @@ from spinscope.pipeline import Pipeline
 from spinscope.store import reprints as R
 from spinscope.store.db import Store
 
-Item = Source | InputError
+
+@dataclass(frozen=True)
+class Probe:
+    """A URL argument not fetched yet: it may be an article, a feed or a sitemap."""
+
+    url: str
+
+
+Item = Source | InputError | Probe
 
 
 @dataclass
@@ -43,8 +51,9 @@ class IngestReport:
 def plan(args: list[str], settings: Settings) -> list[Item]:
     """Inputs for ``args``: everything ``analyze`` accepts plus feeds and sitemaps.
 
-    A URL argument is fetched once here: a feed or sitemap becomes the article URLs it
-    lists, an article page becomes an input carrying its already fetched body.
+    URL arguments become :class:`Probe` items, fetched only when ingest reaches them
+    (see :func:`resolve`), so that the progress bar starts at once and bodies are not
+    all held in memory.
     """
     from spinscope.service import plan as plain_plan
 
@@ -58,7 +67,7 @@ def plan(args: list[str], settings: Settings) -> list[Item]:
     for arg in args:
         if is_url(arg):
             flush_rest()
-            items.extend(_url_items(arg, settings))
+            items.append(Probe(arg))
         elif Path(arg).suffix.lower() in feeds.FEED_SUFFIXES and Path(arg).is_file():
             flush_rest()
             items.extend(_file_listing(Path(arg), settings))
@@ -68,7 +77,10 @@ def plan(args: list[str], settings: Settings) -> list[Item]:
     return items
 
 
-def _url_items(url: str, settings: Settings) -> list[Item]:
+def resolve(probe: Probe, settings: Settings) -> list[Item]:
+    """Fetch a URL argument once: a feed or sitemap becomes the article URLs it lists, an
+    article page an input carrying its fetched body (so it is not fetched twice)."""
+    url = probe.url
     try:
         page = fetch(url, settings)
         if feeds.is_listing(page.body):
@@ -103,12 +115,16 @@ def ingest(
     commit_every: int = 32,
     on_item: Callable[[str, str, str | None], None] | None = None,
     on_commit: Callable[[int, int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Analyze and store ``items``; returns counts. Never raises for one bad input.
 
     ``on_item(input, status, reason)`` is called once per input with status ``analyzed``,
-    ``skipped`` or ``failed``; ``on_commit(batch_number, stored_so_far)`` after each commit.
+    ``skipped`` or ``failed``; ``on_commit(batch_number, stored_so_far)`` after each commit;
+    ``on_total(n)`` when a feed or sitemap changed the number of inputs.
     """
+    from collections import deque
+
     from spinscope.service import _analyze_batch
 
     report = IngestReport(total=len(items))
@@ -145,7 +161,16 @@ def ingest(
         if on_commit:
             on_commit(report.batches, report.analyzed)
 
-    for item in items:
+    queue: deque[Item] = deque(items)
+    while queue:
+        item = queue.popleft()
+        if isinstance(item, Probe):
+            found = resolve(item, settings)
+            report.total += len(found) - 1
+            if on_total:
+                on_total(report.total)
+            queue.extendleft(reversed(found))
+            continue
         if isinstance(item, InputError):
             note(item.source, "failed", str(item))
             continue
@@ -199,6 +224,13 @@ def analyze_item(
     """Analyze one input and, given a store, save it: (store key or None, contract dict)."""
     from spinscope.service import _analyze_batch
 
+    if isinstance(item, Probe):
+        found = resolve(item, settings)
+        if len(found) != 1 or isinstance(found[0], Probe) or (
+            isinstance(found[0], Source) and found[0].kind == "url"
+        ):
+            raise InputError(item.url, "is a feed or sitemap; ingest it instead")
+        item = found[0]
     if isinstance(item, InputError):
         raise item
     doc = load(item, settings)

@@ -274,7 +274,7 @@ def _csv_safe(value: Any) -> Any:
 
 
 def _input_item(text: str, url: str, fields: dict[str, Any], settings: Settings) -> Any:
-    """One article input from pasted text or a URL (a feed URL is refused here)."""
+    """One article input from pasted text or a URL (fetched later, in the worker)."""
     text, url = (text or "").strip("\ufeff"), (url or "").strip()
     if bool(text.strip()) == bool(url):
         raise HTTPProblem(422, "give either the article text or its URL (one of them)")
@@ -284,10 +284,7 @@ def _input_item(text: str, url: str, fields: dict[str, Any], settings: Settings)
 
     if not is_url(url):
         raise HTTPProblem(422, f"{url!r} is not an http(s) URL")
-    items = C.plan([url], settings)
-    if len(items) != 1 or (hasattr(items[0], "kind") and items[0].kind == "url"):
-        raise HTTPProblem(422, f"{url} is a feed or sitemap; use the ingest endpoint for it")
-    return items[0]
+    return C.Probe(url)
 
 
 def _panels(store: Store) -> list[dict[str, Any]]:

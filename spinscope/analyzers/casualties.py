@@ -21,7 +21,7 @@ _UNITS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "couple": 2,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: Plural vagueness words and the lower bound they imply.
@@ -57,6 +57,13 @@ _INJURED = [
     re.compile(rf"\b{_HURT_V}\s+{_COUNT}(?P<who>{_WHO})\b", re.I),
     re.compile(rf"\b{_COUNT}(?P<who>{_WHO})\s+{_HURT_P}\b", re.I),
 ]
+#: One named victim: "injuring their daughter", "killed a policeman".
+_ONE = re.compile(
+    r"(?:his|her|their|its|a|an|one)\s+(?:[a-z-]+\s+)?(?:man|woman|child|boy|girl|daughter|son|"
+    r"soldier|civilian|policeman|policewoman|officer|driver|resident|journalist|worker|"
+    r"volunteer|teenager|baby|mother|father|wife|husband|pensioner|passenger)\b",
+    re.I,
+)
 _DEATHS = re.compile(r"\b(?:resulted in|caused|causing|led to|leaving)\s+(?:\w+\s+)?deaths\b", re.I)
 #: Words that may sit in the "who" slot; anything else means the number counts something else.
 _VICTIMS = re.compile(
@@ -75,6 +82,8 @@ def parse_number(text: str) -> int | None:
         return int(text.replace(",", ""))
     total, current = 0, 0
     words = re.split(r"[\s-]+", text)
+    if len(words) > 1 and words[0] in ("a", "an"):
+        words = words[1:]  # "a couple" is 2, "a dozen" 12, "a hundred" 100
     for w in words:
         if w == "and":
             continue
@@ -135,4 +144,15 @@ def casualties(text: str) -> dict[str, Any]:
         if m:
             killed, kspan = {"min": 1}, (m.start(), m.end())
     injured, ispan = _find(_INJURED, text)
+    for kind, verb in (("killed", _KILL_V), ("injured", _HURT_V)):
+        if (killed if kind == "killed" else injured) is not None:
+            continue
+        for m in re.finditer(rf"\b{verb}\s+", text, re.I):
+            one = _ONE.match(text, m.end())
+            if one:
+                if kind == "killed":
+                    killed, kspan = 1, (m.start(), one.end())
+                else:
+                    injured, ispan = 1, (m.start(), one.end())
+                break
     return {"killed": killed, "injured": injured, "spans": [s for s in (kspan, ispan) if s]}

@@ -98,7 +98,8 @@ TRIGGERS: dict[str, str | None] = {
     "protest": "protest", "demonstration": "protest", "rally": "protest",
     "demonstrate": "protest", "riot": "riot",
     "attack": None, "strike": None, "hit": None, "target": None, "kill": None,
-    "fire": None, "drop": None,
+    "fire": None, "drop": None, "slam": None, "pound": "shelling_artillery_missile_attack",
+    "rock": "explosion", "march": "protest",
 }  # fmt: skip
 _AIR = {"drone", "air", "aerial", "uav", "aircraft", "warplane", "jet", "helicopter", "bomber",
         "kamikaze", "shahed", "airstrike"}  # fmt: skip
@@ -106,6 +107,9 @@ _REMOTE = {"missile", "rocket", "artillery", "shell", "mortar", "howitzer", "him
            "grad", "iskander", "kalibr", "kinzhal", "cluster", "ballistic", "cruise",
            "shadow", "glide"}  # fmt: skip
 _GROUND = {"ground", "infantry", "tank", "armored", "armoured", "troop", "commando"}
+_CROWDS = {"thousand", "thousands", "hundred", "hundreds", "people", "protester", "protesters",
+           "demonstrator", "demonstrators", "crowd", "crowds", "resident", "residents",
+           "student", "students", "supporter", "supporters", "activist", "activists"}  # fmt: skip
 _CIVILIAN = {"civilian", "civilians", "resident", "residents", "child", "children", "bus",
              "passenger", "passengers", "shopper", "worshipper", "wedding", "funeral",
              "concert",
@@ -128,19 +132,24 @@ class EventsAnalyzer(BaseAnalyzer):
     requires: ClassVar[tuple[str, ...]] = ("boilerplate", "entities")
     provides: ClassVar[tuple[str, ...]] = ("events",)
     model: ClassVar[str | None] = f"rules over {SPACY_PACKAGE} dependency parse"
-    #: ``python -m spinscope.eval.events [FILE]``. sentences.jsonl (29 events) was written
-    #: with the rules; heldout.jsonl (15 events) was written before running them and scored
-    #: once (first_run_*), then used to fix general rules, so it is a dev set now too.
+    #: ``python -m spinscope.eval.events [FILE]`` on three sets of sentences written by the
+    #: developer of the rules: sentences.jsonl (29 events, written with the rules);
+    #: heldout.jsonl (15) and blind.jsonl (11), each written before running the rules and
+    #: scored once (first_run_*), then used to fix general rules (after_fixes_*): all three
+    #: are development sets now, and the scores are optimistic.
     metrics: ClassVar[dict[str, Any]] = {
         "dev_events": 29,
         "dev_type_accuracy": 1.0,
         "dev_argument_accuracy": 0.989,
-        "heldout_events": 15,
         "heldout_first_run_detection_f1": 0.714,
         "heldout_first_run_type_accuracy": 0.667,
         "heldout_first_run_argument_accuracy": 0.85,
         "heldout_after_fixes_detection_f1": 0.968,
-        "evaluation": "python -m spinscope.eval.events (development sets)",
+        "blind_first_run_detection_f1": 0.8,
+        "blind_first_run_type_accuracy": 0.727,
+        "blind_first_run_argument_accuracy": 0.875,
+        "blind_after_fixes_detection_f1": 0.909,
+        "evaluation": "python -m spinscope.eval.events [tests/data/events/*.jsonl]",
     }
 
     def __call__(self, doc: Document) -> None:
@@ -218,6 +227,16 @@ def _is_trigger(tok: Any) -> bool:
         return tok.head.lemma_ in ("exchange", "open") or any(
             k.lemma_.lower() in _REMOTE for k in tok.children if k.i < tok.i
         )
+    if lemma == "slam":  # "missiles slammed into a hotel"
+        return tok.pos_ == "VERB" and any(k.lower_ == "into" for k in tok.children)
+    if lemma == "rock":  # "explosions rocked the city"
+        subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
+        return subj is not None and subj.lemma_.lower() in ("explosion", "blast")
+    if lemma == "march":  # "thousands marched through Kyiv", not "in March"
+        subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
+        return tok.pos_ == "VERB" and subj is not None and (
+            subj.lemma_.lower() in _CROWDS or subj.pos_ == "NUM"
+        )
     if lemma == "drop":  # "dropped glide bombs on Vovchansk"
         dobj = next((k for k in tok.children if k.dep_ == "dobj"), None)
         return tok.pos_ == "VERB" and dobj is not None and dobj.lemma_.lower() in (
@@ -292,6 +311,9 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
     )
     if actor_tok is not None and any(t.i == actor_tok.i for t in triggers):
         actor_tok = None  # "a missile strike killed 46": the strike is the event, not its actor
+    if lemma == "slam":
+        into = [k for k in head.children if k.lower_ == "into"]
+        target_tok = next((g for k in into for g in k.children if g.dep_ == "pobj"), None)
     if lemma in ("drop", "fire") and head.pos_ == "VERB":
         # "dropped bombs on Vovchansk", "opened fire on a bus": the object is the means
         on = [k for k in head.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
@@ -425,6 +447,9 @@ def _controlling_subject(tok: Any) -> Any:
         if cur.dep_ not in ("xcomp", "pcomp", "prep") or cur.head.i == cur.i:
             return None
         cur = cur.head
+        if cur.pos_ == "VERB" and cur.lemma_.lower() in ("accuse", "blame", "suspect"):
+            # "accused Ukraine of attacking Moscow": the accused is the one said to act
+            return next((k for k in cur.children if k.dep_ == "dobj"), None)
         if cur.pos_ in ("VERB", "AUX"):
             subj = next((k for k in cur.children if k.dep_ == "nsubj"), None)
             if subj is not None:

@@ -73,7 +73,8 @@ def ukrainian_official(name: str) -> str:
             out.append(_UK_INITIAL[ch])
         else:
             out.append(_UK_MAP.get(ch, ch))
-        prev_letter = ch.isalpha()
+        if ch not in "'’ʼ":  # after an apostrophe a letter is mid-word (Слов'янськ: Sloviansk)
+            prev_letter = ch.isalpha()
     return _recase("".join(out), name)
 
 

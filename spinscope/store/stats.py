@@ -12,8 +12,9 @@ from spinscope.store.db import Store
 
 Table = tuple[list[str], list[tuple[Any, ...]]]
 
-#: Attribution kinds counted as vague sourcing ("sources say", "experts believe" …).
-VAGUE_KINDS = ("vague", "anonymous", "unnamed")
+#: Attribution kinds counted as vague sourcing ("sources say", "experts believe" …). The
+#: claims layer's kinds are named, vague, self and none.
+VAGUE_KINDS = ("vague",)
 
 
 def _table(store: Store, sql: str, params: list[Any] | None = None) -> Table:

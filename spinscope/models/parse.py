@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from spinscope.document import Document
@@ -25,34 +24,29 @@ _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
 
 
-@lru_cache(maxsize=1)
-def _newline_component() -> str:
-    """Register a spaCy component that starts a sentence after every line break.
+def _mark_line_starts(sdoc: Any) -> Any:
+    """Start a sentence after every line break.
 
-    Articles arrive as lines (title, boilerplate, paragraphs); without this the parser
-    can join a contact line and the next paragraph into one sentence.
+    Articles arrive as lines (title, boilerplate, paragraphs); without this the parser can
+    join a contact line and the next paragraph into one sentence. Done on our own copy of
+    the tokens rather than as a component added to the shared pipeline, so that other
+    users of ``spacy_nlp()`` see the same pipeline whatever ran before them.
     """
-    from spacy.language import Language
-
-    name = "spinscope_newline_sentences"
-    if not Language.has_factory(name):
-
-        @Language.component(name)
-        def newline_sentences(sdoc: Any) -> Any:
-            for i in range(1, len(sdoc)):
-                if "\n" in sdoc[i - 1].text or "\n" in sdoc[i - 1].whitespace_:
-                    sdoc[i].is_sent_start = True
-            return sdoc
-
-    return name
+    for i in range(1, len(sdoc)):
+        if "\n" in sdoc[i - 1].text or "\n" in sdoc[i - 1].whitespace_:
+            sdoc[i].is_sent_start = True
+    return sdoc
 
 
-def _nlp() -> Any:
+def _parse_texts(texts: list[str], batch_size: int) -> list[Any]:
     nlp = spacy_nlp()
-    name = _newline_component()
-    if name not in nlp.pipe_names:
-        nlp.add_pipe(name, before="parser")
-    return nlp
+    sdocs = [_mark_line_starts(nlp.make_doc(t)) for t in texts]
+    for _, proc in nlp.pipeline:
+        if hasattr(proc, "pipe"):
+            sdocs = list(proc.pipe(sdocs, batch_size=batch_size))
+        else:
+            sdocs = [proc(d) for d in sdocs]
+    return sdocs
 
 
 #: Typographic characters the small English model parses badly ("Ukraine’s" is not read as
@@ -68,20 +62,17 @@ def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
     """The spaCy ``Doc`` of each document (cached; uncached ones are parsed with ``nlp.pipe``)."""
     missing = [d for d in docs if _key(d) not in _cache]
     if missing:
-        nlp = _nlp()
+        limit = spacy_nlp().max_length
         for doc in missing:
-            if len(doc.text) > nlp.max_length:
+            if len(doc.text) > limit:
                 # spaCy needs about 1 GB per 100,000 characters to parse; refuse clearly.
                 raise InputError(
                     doc.source,
                     f"text of {len(doc.text):,} characters is too long to parse (limit "
-                    f"{nlp.max_length:,}); split it or leave out the spaCy layers with --layers",
+                    f"{limit:,}); split it or leave out the spaCy layers with --layers",
                 )
-        for doc, parsed in zip(
-            missing,
-            nlp.pipe((d.text.translate(_ASCII) for d in missing), batch_size=batch_size),
-            strict=True,
-        ):
+        texts = [d.text.translate(_ASCII) for d in missing]
+        for doc, parsed in zip(missing, _parse_texts(texts, batch_size), strict=True):
             _cache[_key(doc)] = parsed
     out = []
     for doc in docs:

@@ -106,6 +106,18 @@ def test_opinion_sentences_yield_no_event(article: dict) -> None:
     assert not [e for e in article["events"] if e["start"] >= opinion]
 
 
+def test_running_twice_gives_the_same_layers() -> None:
+    from spinscope.analyzers.entities import EntitiesAnalyzer
+    from spinscope.analyzers.events import EventsAnalyzer
+
+    doc = Document(id="twice", source="t", text="Russian artillery shelled Kherson.")
+    for _ in range(2):
+        EntitiesAnalyzer()(doc)
+        EventsAnalyzer()(doc)
+    assert len(doc.layer("events")) == 1 and len(doc.layer("entities")) == 3
+    assert [p.analyzer for p in doc.provenance] == ["entities", "events"]
+
+
 def test_boilerplate_yields_no_event() -> None:
     from spinscope.analyzers.entities import EntitiesAnalyzer
     from spinscope.analyzers.events import EventsAnalyzer

@@ -95,6 +95,8 @@ class EntitiesAnalyzer(BaseAnalyzer):
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
+        for doc in docs:
+            doc.spans.pop("entities", None)  # running again replaces, never duplicates
         english = english_only(docs, self.name)
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             annotate(doc, parsed)

@@ -156,6 +156,8 @@ class EventsAnalyzer(BaseAnalyzer):
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
+        for doc in docs:
+            doc.spans.pop("events", None)  # running again replaces, never duplicates
         english = english_only(docs, self.name)
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             for event in extract(doc, parsed):

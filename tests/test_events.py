@@ -199,3 +199,8 @@ def test_dates_are_normalised(text: str, published: str | None, iso: str | None,
                               resolved: bool) -> None:  # fmt: skip
     out = normalize_date(text, published)
     assert (out["iso"], out["resolved"]) == (iso, resolved)
+
+
+def test_date_bounds_are_kept() -> None:
+    assert normalize_date("Since 2022")["qualifier"] == "since"
+    assert "qualifier" not in normalize_date("December 30, 2023")

@@ -6,7 +6,8 @@ as the text: ``2024-03`` for "March 2024", ``2022`` for "since 2022". Relative
 expressions ("yesterday", "last year", "in recent days", "on Monday") are resolved
 against the publication date when it is known; otherwise ``iso`` is ``None`` and
 ``resolved`` is ``False`` (never guessed from today's date). "In recent days" and
-"recently" resolve to the publication date with ``precision: "approximate"``.
+"recently" resolve to the publication date with ``precision: "approximate"``. A bound
+("since 2022", "until March") is kept as ``qualifier``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,17 @@ def parse_published(published: str | None) -> dt.date | None:
 
 
 def normalize_date(text: str, published: str | None = None) -> dict[str, Any]:
-    """``{"text", "iso", "precision", "relative", "resolved"}`` for a date expression."""
+    """``{"text", "iso", "precision", "relative", "resolved"}`` for a date expression, plus
+    ``"qualifier"`` (since/until/before/after/by) when the text bounds a period
+    ("Since 2022" -> iso ``2022``, qualifier ``since``)."""
+    out = _normalize(text, published)
+    m = re.match(r"\s*(since|until|till|before|after|by|from)\b", text, re.I)
+    if m:
+        out["qualifier"] = m.group(1).lower()
+    return out
+
+
+def _normalize(text: str, published: str | None) -> dict[str, Any]:
     base = parse_published(published)
     low = text.lower()
     for i, pat in enumerate(_PATTERNS):

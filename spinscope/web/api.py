@@ -1,7 +1,7 @@
-"""REST API under ``/api/v1``: analyze, ingest, documents, search, stats, reprints.
+"""REST API under `/api/v1`: analyze, ingest, documents, search, stats, reprints.
 
-Answers are JSON. Documents are the ``spinscope/1`` contract exactly; errors are
-``{"ok": false, "error": "...", "status": N}`` with the same status on the response.
+Answers are JSON. Documents are the `spinscope/1` contract exactly; errors are
+`{"ok": false, "error": "...", "status": N}` with the same status on the response.
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ def router(ex: Any) -> APIRouter:
 
     @api.post("/analyze", summary="Analyze an article (text or URL)")
     async def analyze(body: AnalyzeIn, request: Request) -> dict[str, Any]:
-        """Return the spinscope/1 analysis of one article; with ``store: true`` also save it.
+        """Return the spinscope/1 analysis of one article; with `store: true` also save it.
 
-        Example: ``curl -X POST localhost:8000/api/v1/analyze -H 'content-type:
-        application/json' -d '{"text": "..."}'``. Analyses are queued; when the queue is
+        Example: `curl -X POST localhost:8000/api/v1/analyze -H 'content-type:
+        application/json' -d '{"text": "..."}'`. Analyses are queued; when the queue is
         full the answer is 503 with a Retry-After header.
         """
         if body.store:
@@ -88,7 +88,7 @@ def router(ex: Any) -> APIRouter:
 
     @api.get("/documents/{key}", summary="Get a stored document")
     def get_document(key: str) -> dict[str, Any]:
-        """The stored spinscope/1 object of ``key`` (the ``key`` field of search results)."""
+        """The stored spinscope/1 object of `key` (the `key` field of search results)."""
         data = ex.store.get(key)
         if data is None:
             raise HTTPProblem(404, f"no document with key {key!r}")
@@ -119,7 +119,7 @@ def router(ex: Any) -> APIRouter:
         per_page: int = 25,
     ) -> dict[str, Any]:
         """Full-text search (all words must occur; "quoted phrases" match exactly) with
-        filters. ``sort``: relevance, published, title, outlet, words, techniques, claims,
+        filters. `sort`: relevance, published, title, outlet, words, techniques, claims,
         ingested."""
         from spinscope.web.app import query_from
 

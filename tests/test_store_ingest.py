@@ -79,6 +79,13 @@ def test_failures_are_counted_and_listed_in_a_report_file(invoke, tmp_path: Path
     reasons = "\n".join(report[1:])
     assert "empty.txt" in reasons and "bad.jsonl:2" in reasons and "missing.txt" in reasons
     assert len(report) == 4
+    fixed = invoke("ingest", str(bad), "--db", str(db), "--layers", "boilerplate")
+    assert "0 failed" not in fixed.output  # line 2 is still not JSON
+    empty.write_text("Now a title\nAnd an invented article about the harbour.\n")
+    bad.write_text('{"text": "Fine title\\nA short but fine article about the harbour."}\n')
+    clean = invoke("ingest", str(empty), str(bad), "--db", str(db), "--layers", "boilerplate")
+    assert clean.exit_code == 0 and "0 failed" in clean.output
+    assert not (tmp_path / "c.duckdb.failures.tsv").exists()
 
 
 def test_feeds_and_sitemaps_list_article_urls() -> None:

@@ -132,6 +132,8 @@ def ingest(
     report_path = failures or settings.db.with_name(settings.db.name + ".failures.tsv")
     if report.failures:
         corpus.write_failures(report_path, report.failures)
+    elif failures is None and report_path.exists():
+        report_path.unlink()  # the default report of an earlier run would mislead
     typer.echo(
         f"{report.analyzed} analyzed, {report.skipped} skipped, {report.failed} failed "
         f"of {report.total} inputs; {stored} articles and {report.clusters} reprint clusters "

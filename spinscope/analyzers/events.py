@@ -55,6 +55,7 @@ name of a weapon involved, or ``None``), ``trigger`` (the word that signalled th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -569,7 +570,13 @@ def _date(doc: Document, tok: Any, clause: list, dates: list[Span], others: list
         found = in_sent[0] if len(in_sent) == 1 else None
     if found is None:
         return None
-    return normalize_date(doc.text[found.start : found.end], doc.meta.published)
+    start = found.start
+    # spaCy's DATE leaves out the bounding word: "Since 2022" is a start, not a year.
+    before = doc.text[max(0, start - 7) : start]
+    bound = re.search(r"\b(since|until|till|before|after|from)\s+$", before, re.I)
+    if bound:
+        start -= len(bound.group(0))
+    return normalize_date(doc.text[start : found.end], doc.meta.published)
 
 
 def _phrase_tokens(tok: Any) -> list:

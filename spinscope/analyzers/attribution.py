@@ -18,7 +18,7 @@ from typing import Any
 from spinscope.models.attribution import cue_lexicon
 
 #: Minimum share of a lemma's PolNeAR occurrences that are cues for it to count as one.
-MIN_SHARE = 0.25
+MIN_SHARE = 0.2
 #: Perception verbs that are testimony when the subject is the author ("I saw").
 SELF_WITNESS = {"see", "witness", "observe", "hear", "watch", "experience", "survive"}
 #: Cues that must have a clausal complement to count (else "show up", "know him", …).
@@ -51,6 +51,11 @@ class Attribution:
     cue: tuple[int, int]
     source: tuple[int, int] | None
     content: tuple[int, int] | None
+    #: How the content hangs on the cue: ``clause`` (a that-clause), ``according``,
+    #: ``noun`` ("reports of"), ``witness`` ("I saw …"), ``quote`` ("“…,” she said") or
+    #: ``other`` (an infinitive or object: "insists on targeting", "continues to"). Only
+    #: the first five make the cue's source the source of a claim.
+    frame: str = "clause"
 
     def as_dict(self, text: str, offset: int = 0) -> dict[str, Any]:
         """The contract's ``attribution`` object (offsets shifted by ``offset``)."""
@@ -123,6 +128,9 @@ def classify_source(tokens: list[Any], passive: bool = False) -> str:
     head = root.lower_
     if root.pos_ == "PRON":
         return "named" if head in PRONOUN_NAMED else "vague"
+    if head in VAGUE_NOUNS and not root.ent_type_:
+        # A capitalised "Reports" or "Sources" at the start of a line is tagged PROPN.
+        return "vague"
     if any(t.ent_type_ in NAMED_ENTS for t in tokens) or root.pos_ == "PROPN":
         # "Western media", "Ukrainian sources": a nationality does not name anyone.
         return "vague" if head in VAGUE_NOUNS and root.pos_ != "PROPN" else "named"
@@ -147,6 +155,19 @@ def _content(verb: Any, exclude: set[int]) -> tuple[int, int] | None:
     return _span(side)
 
 
+def _frame(verb: Any, kind: str) -> str:
+    deps = {c.dep_ for c in verb.children}
+    if "ccomp" in deps:
+        return "clause"
+    if kind == "self" and verb.lemma_.lower() in SELF_WITNESS:
+        return "witness"
+    # "“…,” the central bank announced." The quoted clause before the cue hangs on it.
+    if any(c.i < verb.i and c.dep_ in {"parataxis", "dep"} and c.pos_ in {"VERB", "AUX"}
+           for c in verb.children):
+        return "quote"
+    return "other"
+
+
 def sentence_attributions(sent: Any) -> list[Attribution]:
     """All attributions whose cue lies in the spaCy sentence ``sent``."""
     lex = cue_lexicon()
@@ -164,7 +185,11 @@ def sentence_attributions(sent: Any) -> list[Attribution]:
             rest = [t for t in sent if t.i not in excl]
             out.append(
                 Attribution(
-                    classify_source(src_toks), (tok.idx, to.idx + len(to.text)), src, _span(rest)
+                    classify_source(src_toks),
+                    (tok.idx, to.idx + len(to.text)),
+                    src,
+                    _span(rest),
+                    "according",
                 )
             )
         elif tok.pos_ == "NOUN" and lemma in NOUN_CUES and tok.dep_ in {"attr", "nsubj", "dobj"}:
@@ -181,6 +206,7 @@ def sentence_attributions(sent: Any) -> list[Attribution]:
                     (tok.idx, tok.idx + len(tok.text)),
                     _span(src_toks),
                     _span(_subtree(content)) if content is not None else None,
+                    "noun",
                 )
             )
         elif _is_cue(tok, lex):
@@ -203,7 +229,7 @@ def sentence_attributions(sent: Any) -> list[Attribution]:
             src = _span(src_toks)
             if src is None:
                 kind = "vague"
-            out.append(Attribution(kind, cue, src, _content(tok, excl)))
+            out.append(Attribution(kind, cue, src, _content(tok, excl), _frame(tok, kind)))
     return out
 
 
@@ -231,7 +257,7 @@ def claim_attribution(sent: Any, start: int, end: int, text: str, offset: int) -
     content covers most of the claim; a self-testimony or vague source wins ties."""
     best: tuple[int, Attribution] | None = None
     for attr in sentence_attributions(sent):
-        if attr.source is None and attr.kind == "none":
+        if attr.frame == "other":
             continue
         a, b = attr.content or attr.cue
         cover = max(0, min(b, end) - max(a, start))
@@ -251,3 +277,16 @@ def claim_attribution(sent: Any, start: int, end: int, text: str, offset: int) -
             "end": attr.cue[1] + offset,
         }
     return attr.as_dict(text, offset)
+
+
+def attribute(text: str) -> dict[str, Any]:
+    """The attribution of a whole sentence or passage (parses ``text`` with spaCy)."""
+    from spinscope.models import spacy_nlp
+
+    doc = spacy_nlp()(text)
+    best = dict(NONE)
+    for sent in doc.sents:
+        found = claim_attribution(sent, sent.start_char, sent.end_char, text, 0)
+        if found["kind"] != "none":
+            return found
+    return best

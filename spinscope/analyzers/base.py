@@ -27,6 +27,7 @@ ENTRY_POINT_GROUP = "spinscope.analyzers"
 BUILTIN: dict[str, str] = {
     "boilerplate": "spinscope.analyzers.boilerplate:BoilerplateAnalyzer",
     "techniques": "spinscope.analyzers.techniques:TechniquesAnalyzer",
+    "claims": "spinscope.analyzers.claims:ClaimsAnalyzer",
     "entities": "spinscope.analyzers.entities:EntitiesAnalyzer",
     "events": "spinscope.analyzers.events:EventsAnalyzer",
 }
@@ -37,6 +38,8 @@ DESCRIPTIONS: dict[str, str] = {
     "copyright, read-more, newsletter and donation prompts",
     "techniques": "spans using one of the 14 PTC persuasion techniques (SemEval-2020 Task 11), "
     "with a calibrated score",
+    "claims": "check-worthy factual sentences with a checkworthiness score and who is cited "
+    "for each (named, vague, the author's own testimony, or nobody)",
     "entities": "people, organisations, places (normalised names, spelling variant, "
     "coordinates), dates, nationalities, weapons",
     "events": "who did what to whom, where and when (ACLED-like types), with casualties",

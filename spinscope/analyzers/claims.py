@@ -151,6 +151,8 @@ class ClaimsAnalyzer(BaseAnalyzer):
         for doc in docs:
             items = []  # (spacy sentence, absolute start, absolute end, range start, range text)
             for a, b in doc.content_ranges():
+                # Leading line breaks change spaCy's tags of the first word ("Reports": PROPN).
+                a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
                 chunk = doc.text[a:b]
                 for sent in _sentences(nlp(chunk)):
                     s = sent.start_char

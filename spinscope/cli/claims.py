@@ -84,9 +84,8 @@ def classify(
     cut = scorer.threshold if threshold is None else threshold
     for (id_, text), score in zip(items, scores, strict=True):
         label = int(score >= cut and non_claim_reason(text) is None)
-        sys.stdout.write(
+        typer.echo(
             json.dumps({"id": id_, "checkworthiness": round(float(score), 4), "label": label})
-            + "\n"
         )
     if errors:
         raise typer.Exit(1)

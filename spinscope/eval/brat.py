@@ -15,10 +15,14 @@ Discontinuous spans (``120 150;152 211``) are read as their fragments.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spinscope.errors import InputError
+
+_TLINE = re.compile(r"T\d+\t")
+_ELINE = re.compile(r"E\d+\t")
 
 Fragments = tuple[tuple[int, int], ...]
 
@@ -47,14 +51,16 @@ def read_ann(path: Path) -> list[BratAttribution]:
     spans: dict[str, Fragments] = {}
     events: list[list[tuple[str, str]]] = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.startswith("T"):
+        # A span's text may hold line breaks, so lines that are not annotations are the
+        # continuation of the previous line's text: skip them.
+        if _TLINE.match(line):
             try:
                 tid, body, _text = line.split("\t", 2)
                 _label, _, spec = body.partition(" ")
                 spans[tid] = _fragments(spec)
             except ValueError:
                 raise InputError(f"{path}:{n}", f"not a brat text-bound line: {line!r}") from None
-        elif line.startswith("E"):
+        elif _ELINE.match(line):
             parts = line.split("\t", 1)[1].split()
             events.append([tuple(p.split(":", 1)) for p in parts if ":" in p])  # type: ignore[misc]
     out = []

@@ -245,7 +245,8 @@ def cross_validate(
     oof = np.zeros(len(labels))
     per_fold = []
     t0 = time.time()
-    for k, (tr, te) in enumerate(skf.split(feats, labels)):
+    splits = list(skf.split(feats, labels))
+    for k, (tr, te) in enumerate(splits):
         w, b = fit_head(feats[tr], labels[tr], cfg.c)
         oof[te] = 1.0 / (1.0 + np.exp(-(feats[te] @ w + b)))
         p, r, f = _prf(labels[te], oof[te] >= 0.5)
@@ -254,6 +255,7 @@ def cross_validate(
     thr = best_threshold(labels, oof)
     p, r, f = _prf(labels, oof >= thr)
     p5, r5, f5 = _prf(labels, oof >= 0.5)
+    at_thr = [round(_prf(labels[te], oof[te] >= thr)[2], 4) for _, te in splits]
     return {
         "folds": folds,
         "n": len(labels),
@@ -263,6 +265,8 @@ def cross_validate(
         "pooled_at_0.5": {"precision": round(p5, 4), "recall": round(r5, 4), "f1": round(f5, 4)},
         "threshold": thr,
         "pooled_at_threshold": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
+        "per_fold_f1_at_threshold": at_thr,
+        "mean_f1_at_threshold": round(float(np.mean(at_thr)), 4),
         "config": asdict(cfg),
         "cv_wall_seconds": round(time.time() - t0, 1),
     }

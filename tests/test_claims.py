@@ -1,0 +1,127 @@
+"""The claims layer: the committed check-worthiness model, the rules, the analyzer and CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spinscope.analyzers.claims import ClaimsAnalyzer, ClaimScorer, non_claim_reason
+from spinscope.document import Document
+
+DATA = Path(__file__).parent / "data" / "claims"
+
+FACTS = [
+    "Unemployment fell to 3.5 percent last year, the lowest rate in fifty years.",
+    "The bill cut taxes for 40 million families by $2,000 each.",
+    "A Ukrainian missile killed more than twenty civilians in Belgorod on December 30, 2023.",
+    "Our government spent $1.5 trillion on defence in the last decade.",
+]
+NOT_CLAIMS = [
+    "Thank you very much, it is great to be here tonight.",
+    "I think we need to do better as a country.",
+    "We have to believe in the future of our children.",
+    "Good evening, everyone.",
+]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ClaimScorer:
+    return ClaimScorer()
+
+
+def test_committed_model_separates_facts_from_opinions(scorer: ClaimScorer) -> None:
+    facts = scorer.score(FACTS)
+    others = scorer.score(NOT_CLAIMS)
+    assert min(facts) > scorer.threshold > max(others)
+
+
+def test_score_of_a_sentence_does_not_depend_on_its_batch(scorer: ClaimScorer) -> None:
+    alone = scorer.score(FACTS[:1])[0]
+    together = scorer.score(FACTS + NOT_CLAIMS * 5)[0]
+    assert abs(alone - together) < 1e-4
+
+
+def test_threshold_comes_from_cross_validation(scorer: ClaimScorer) -> None:
+    meta = json.loads((Path(scorer.model_dir) / "meta.json").read_text())
+    assert scorer.threshold == meta["cv"]["threshold"]
+    assert meta["cv"]["pooled_at_threshold"]["f1"] >= 0.80
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("Isn't it obvious that the regime has failed?", "question"),
+        ("The new offensive is doomed to fail.", "prediction"),
+        ("They will certainly be encircled at the border.", "prediction"),
+        ("I think the strategy has become an obsession.", "opinion"),
+        ("It is safe to say that the troops are on a suicide mission.", "opinion"),
+        ("The strike killed eleven people on Monday.", None),
+    ],
+)
+def test_questions_predictions_and_opinions_are_not_claims(sentence: str, reason: str) -> None:
+    assert non_claim_reason(sentence) == reason
+
+
+def _doc(text: str, boilerplate: list[tuple[int, int]] = ()) -> Document:  # type: ignore[assignment]
+    doc = Document(id="t", source="t", text=text)
+    doc.start_layer("boilerplate")
+    for a, b in boilerplate:
+        doc.add_span("boilerplate", a, b, "contact")
+    return doc
+
+
+def test_analyzer_finds_claims_with_exact_offsets_and_skips_boilerplate() -> None:
+    contact = "Contact us: desk@example.org\n"
+    body = (
+        "Reports also indicate that a F-16 fighter jet was shot down over Sumy on Monday. "
+        "Is this not a disgrace? "
+        "The missile killed 21 civilians in Belgorod on December 30, 2023.\n"
+    )
+    doc = _doc(contact + body, [(0, len(contact) - 1)])
+    ClaimsAnalyzer()(doc)
+    out = doc.to_dict()
+    claims = out["claims"]
+    texts = [c["text"] for c in claims]
+    assert any("F-16" in t for t in texts)
+    assert any("Belgorod" in t for t in texts)
+    assert not any(t.endswith("?") for t in texts)
+    for c in claims:
+        assert doc.text[c["start"] : c["end"]] == c["text"]
+        assert c["start"] >= len(contact)
+        assert c["checkworthiness"] >= 0.0
+        attr = c["attribution"]
+        assert attr["kind"] in {"named", "vague", "self", "none"}
+        if attr["kind"] != "none":
+            assert doc.text[attr["start"] : attr["end"]] == attr["source"]
+    f16 = next(c for c in claims if "F-16" in c["text"])
+    assert f16["attribution"]["kind"] == "vague"
+    assert f16["attribution"]["source"] == "Reports"
+    assert any(p["analyzer"] == "claims" for p in out["provenance"])
+
+
+def test_analyzer_marks_the_layer_computed_even_when_empty() -> None:
+    doc = _doc("Good evening, everyone. Thank you.\n")
+    ClaimsAnalyzer()(doc)
+    assert doc.to_dict()["claims"] == []
+
+
+def test_classify_cli_scores_lines_and_reports_a_bad_one(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "s.jsonl"
+    lines = [json.dumps({"id": i, "text": t}) for i, t in enumerate(FACTS[:2] + NOT_CLAIMS[:1])]
+    src.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n", encoding="utf-8")
+    result = invoke("claims", "classify", str(src))
+    assert result.exit_code == 1
+    assert f"{src}:2" in result.stderr
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [0, 1, 2]
+    assert [r["label"] for r in rows] == [1, 1, 0]
+    assert all(set(r) == {"id", "checkworthiness", "label"} for r in rows)
+
+
+def test_classify_cli_missing_file_is_a_one_line_error(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("claims", "classify", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+    assert "Traceback" not in result.output

@@ -100,6 +100,12 @@ def test_denied_and_hypothetical_events_are_marked(text: str, status: str) -> No
     assert len(events) == 1 and events[0]["status"] == status
 
 
+def test_military_operations_are_events_but_surgery_is_not() -> None:
+    events = predict("Russian forces crossed the border in an operation in the Kharkiv region.")
+    assert [(e["type"], e["place"]["name"]) for e in events] == [("ground_assault", "Kharkiv")]
+    assert predict("Surgeons performed an operation in Kyiv.") == []
+
+
 def test_opinion_sentences_yield_no_event(article: dict) -> None:
     text = article["document"]["text"]
     opinion = text.index("The regime's strategy")

@@ -100,7 +100,7 @@ TRIGGERS: dict[str, str | None] = {
     "demonstrate": "protest", "riot": "riot",
     "attack": None, "strike": None, "hit": None, "target": None, "kill": None,
     "fire": None, "drop": None, "slam": None, "pound": "shelling_artillery_missile_attack",
-    "rock": "explosion", "march": "protest",
+    "rock": "explosion", "march": "protest", "operation": "ground_assault",
 }  # fmt: skip
 _AIR = {"drone", "air", "aerial", "uav", "aircraft", "warplane", "jet", "helicopter", "bomber",
         "kamikaze", "shahed", "airstrike"}  # fmt: skip
@@ -240,6 +240,22 @@ def _is_trigger(tok: Any) -> bool:
         return tok.pos_ == "VERB" and subj is not None and (
             subj.lemma_.lower() in _CROWDS or subj.pos_ == "NUM"
         )
+    if lemma == "operation":  # a military operation somewhere, not "the plant's operation"
+        if tok.pos_ != "NOUN":
+            return False
+        lefts = {t.lower_ for t in tok.lefts}
+        if lefts & {"military", "ground", "special", "offensive", "counter-terrorist"}:
+            return True
+        military = {"troop", "force", "army", "military", "soldier", "artillery", "brigade",
+                    "front", "border", "offensive", "regiment", "battalion"}  # fmt: skip
+        if not any(t.lemma_.lower() in military for t in tok.sent):
+            return False  # "surgeons performed an operation in Kyiv"
+        for prep in (k for k in tok.children if k.dep_ == "prep" and k.lower_ in ("in", "on")):
+            obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            if obj is not None and (obj.lemma_ in ("soil", "territory") or obj.pos_ == "PROPN"
+                                    or any(c.pos_ == "PROPN" for c in obj.lefts)):  # fmt: skip
+                return True
+        return False
     if lemma == "drop":  # "dropped glide bombs on Vovchansk"
         dobj = next((k for k in tok.children if k.dep_ == "dobj"), None)
         return tok.pos_ == "VERB" and dobj is not None and dobj.lemma_.lower() in (
@@ -322,6 +338,10 @@ def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: l
         on = [k for k in head.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
         on += [k for k in tok.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
         target_tok = next((g for k in on for g in k.children if g.dep_ == "pobj"), None)
+    if lemma == "operation" and target_tok is not None and target_tok.lemma_ in (
+        "soil", "territory"
+    ):
+        target_tok = None  # "an operation on Ukrainian soil": where, not against whom
     weapon = _weapon_of(head, actor_tok, weapons)
     etype = TRIGGERS[lemma] or _type_from_context(head, actor_tok, target_tok, weapon)
     if lemma == "fire" and head.lemma_ == "exchange":

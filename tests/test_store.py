@@ -190,3 +190,15 @@ def test_a_database_locked_by_another_process_is_refused_with_a_message(tmp_path
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_top_sources_fold_case_and_leave_out_pronouns(store: Store) -> None:
+    doc = hand_doc(1)
+    text = doc.text
+    for source in ("He", "they", "ANNA PETRENKO"):
+        start = text.index("Governor")
+        doc.add_span("claims", start, start + 8, "claim", 0.5,
+                     attribution={"kind": "named", "source": source, "start": None, "end": None})
+    store.save(doc)
+    sources = {row[0]: row[2] for row in S.top_sources(store)[1]}
+    assert sources == {"Anna Petrenko": 2, "Sources": 1}

@@ -68,14 +68,24 @@ def techniques_over_time(store: Store) -> Table:
     )
 
 
+#: Words that stand for a source but name none (the claim's sentence holds the antecedent);
+#: counting them would put "he" and "they" at the top of every corpus.
+PRONOUNS = (
+    "he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this", "these",
+    "those", "him", "her", "them", "us", "me", "one", "his", "its", "their", "our",
+)  # fmt: skip
+
+
 def top_sources(store: Store, limit: int = 20) -> Table:
-    """The sources claims are attributed to, most cited first."""
+    """The sources claims are attributed to, most cited first (case folded, pronouns out)."""
+    stop = ", ".join(f"'{w}'" for w in PRONOUNS)
     return _table(
         store,
-        "SELECT source_name AS source, any_value(source_kind) AS kind, count(*) AS claims, "
-        "count(DISTINCT doc_key) AS articles FROM spans WHERE layer = 'claims' "
-        "AND source_name IS NOT NULL AND trim(source_name) <> '' "
-        "GROUP BY source_name ORDER BY claims DESC, source LIMIT ?",
+        "SELECT mode(trim(source_name)) AS source, mode(source_kind) AS kind, "
+        "count(*) AS claims, count(DISTINCT doc_key) AS articles FROM spans "
+        "WHERE layer = 'claims' AND source_name IS NOT NULL AND trim(source_name) <> '' "
+        f"AND lower(trim(source_name)) NOT IN ({stop}) "
+        "GROUP BY lower(trim(source_name)) ORDER BY claims DESC, source LIMIT ?",
         [limit],
     )
 

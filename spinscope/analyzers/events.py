@@ -470,6 +470,11 @@ def _controlling_subject(tok: Any) -> Any:
         if cur.dep_ not in ("xcomp", "pcomp", "prep") or cur.head.i == cur.i:
             return None
         cur = cur.head
+        if cur.pos_ == "NOUN":
+            # "Ukraine's insistence on attacking Belgorod": the possessor insists and acts
+            poss = next((k for k in cur.children if k.dep_ == "poss"), None)
+            if poss is not None and poss.pos_ != "PRON":
+                return poss
         if cur.pos_ == "VERB" and cur.lemma_.lower() in ("accuse", "blame", "suspect"):
             # "accused Ukraine of attacking Moscow": the accused is the one said to act
             return next((k for k in cur.children if k.dep_ == "dobj"), None)

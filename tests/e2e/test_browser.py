@@ -75,7 +75,8 @@ def test_search_then_open_an_article_with_its_highlights(server: str, page: Any)
     assert page.locator(".seg.L-boilerplate").count() >= 1
     # The report's own script runs under the page's CSP nonce: clicking shows details.
     page.locator(".seg.L-techniques").first.click()
-    assert "Loaded_Language" in page.inner_text("#ss-report")
+    panel = page.inner_text("#ss-panel")
+    assert "Findings here" in panel and "Loaded_Language" in panel
     assert page.problems == []  # type: ignore[attr-defined]
 
 

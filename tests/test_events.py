@@ -40,6 +40,17 @@ def test_event_offsets_point_at_their_text(article: dict) -> None:
     Document.from_dict(article)  # the contract round-trips with every offset checked
 
 
+def test_pipeline_builds_entities_and_boilerplate_for_events() -> None:
+    from spinscope.pipeline import load_pipeline
+
+    pipeline = load_pipeline(layers=["events"])
+    assert pipeline.layers[-2:] == ["entities", "events"] and "boilerplate" in pipeline.layers
+    text = (DATA / "border-article.txt").read_text(encoding="utf-8")
+    doc = pipeline.run(Document(id="p", source="p", text=text))
+    assert any(e.label == "shoot_down" for e in doc.layer("events"))
+    assert not [s for s in doc.layer("entities") if doc.is_boilerplate(s.start, s.end)]
+
+
 def test_shoot_down_over_sumy(article: dict) -> None:
     downs = [e for e in article["events"] if e["type"] == "shoot_down"]
     assert len(downs) == 1

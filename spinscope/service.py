@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,42 +37,30 @@ def run(
     items: list[Source | InputError],
     settings: Settings,
     pipeline: Pipeline | None = None,
-    on_done: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
     """Analyze every input in batches; yields one Outcome per input, in input order."""
     pipeline = pipeline or load_pipeline(settings)
     batch: list[tuple[str, Document]] = []
-
-    def flush() -> Iterator[Outcome]:
-        for outcome in _analyze_batch(batch, pipeline):
-            if on_done:
-                on_done(outcome)
-            yield outcome
-        batch.clear()
-
     for item in items:
+        failure: Outcome | None = None
         if isinstance(item, InputError):
-            yield from flush()
-            outcome = Outcome(item.source, error=item)
-            if on_done:
-                on_done(outcome)
-            yield outcome
-            continue
-        try:
-            batch.append((item.location, load(item, settings)))
-        except SpinscopeError as err:
-            yield from flush()
-            outcome = Outcome(item.location, error=err)
-            if on_done:
-                on_done(outcome)
-            yield outcome
-            continue
-        if len(batch) >= settings.batch_size:
-            yield from flush()
-    yield from flush()
+            failure = Outcome(item.source, error=item)
+        else:
+            try:
+                batch.append((item.location, load(item, settings)))
+            except SpinscopeError as err:
+                failure = Outcome(item.location, error=err)
+        # Flush before reporting a failure so that outcomes keep the input order.
+        if failure is not None or len(batch) >= settings.batch_size:
+            yield from analyze_batch(batch, pipeline)
+            batch = []
+        if failure is not None:
+            yield failure
+    yield from analyze_batch(batch, pipeline)
 
 
-def _analyze_batch(batch: list[tuple[str, Document]], pipeline: Pipeline) -> list[Outcome]:
+def analyze_batch(batch: list[tuple[str, Document]], pipeline: Pipeline) -> list[Outcome]:
+    """Run the pipeline over loaded documents; one failing document does not sink the rest."""
     if not batch:
         return []
     try:

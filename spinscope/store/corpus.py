@@ -125,7 +125,7 @@ def ingest(
     """
     from collections import deque
 
-    from spinscope.service import _analyze_batch
+    from spinscope.service import analyze_batch
 
     report = IngestReport(total=len(items))
     versions = expected_versions(pipeline)
@@ -145,7 +145,7 @@ def ingest(
     def analyze_loaded() -> None:
         # Model batches are small (settings.batch_size) so that progress moves steadily;
         # commits are larger (commit_every) so that transactions stay few.
-        for o in _analyze_batch(loaded, pipeline):
+        for o in analyze_batch(loaded, pipeline):
             if o.error is None and o.document is not None:
                 ready.append(o.document)
             note(o.source, "failed" if o.error else "analyzed", str(o.error) if o.error else None)
@@ -222,7 +222,7 @@ def analyze_item(
     item: Item, settings: Settings, pipeline: Pipeline, store: Store | None = None
 ) -> tuple[str | None, dict]:
     """Analyze one input and, given a store, save it: (store key or None, contract dict)."""
-    from spinscope.service import _analyze_batch
+    from spinscope.service import analyze_batch
 
     if isinstance(item, Probe):
         found = resolve(item, settings)
@@ -234,7 +234,7 @@ def analyze_item(
     if isinstance(item, InputError):
         raise item
     doc = load(item, settings)
-    outcome = _analyze_batch([(item.location, doc)], pipeline)[0]
+    outcome = analyze_batch([(item.location, doc)], pipeline)[0]
     if outcome.error is not None:
         raise outcome.error
     key = None

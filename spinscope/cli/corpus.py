@@ -259,7 +259,7 @@ def serve(
             + (" — generated now and kept in the database" if generated else ""),
             err=True,
         )
-    application = create_app(settings, store, token=token)
+    application = create_app(settings, store, token=token, isolate=True)
     count = store.count()
     typer.echo(
         f"spinscope serving {count} articles from {settings.db} on http://{host}:{port}/"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -58,9 +60,21 @@ def _env() -> Any:
 class Explorer:
     """What the routes share: settings, the store, the pipeline (loaded on first use)."""
 
-    def __init__(self, settings: Settings, store: Store, token: str | None, queue: AnalyzeQueue):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        token: str | None,
+        queue: AnalyzeQueue,
+        isolate: bool = False,
+    ) -> None:
         self.settings, self.store, self.token, self.queue = settings, store, token, queue
         self._pipeline: Any = None
+        self.worker: Any = None
+        if isolate:
+            from spinscope.web.worker import AnalysisProcess
+
+            self.worker = AnalysisProcess(settings)
 
     @property
     def pipeline(self) -> Any:
@@ -75,8 +89,17 @@ class Explorer:
         self, text: str, url: str, fields: dict[str, Any], store: bool
     ) -> tuple[str | None, dict[str, Any]]:
         """Analyze pasted text or a URL (runs in a worker thread: it may fetch and compute)."""
-        item = _input_item(text, url, fields, self.settings)
-        return C.analyze_item(item, self.settings, self.pipeline, self.store if store else None)
+        if self.worker is None:
+            item = _input_item(text, url, fields, self.settings)
+            return C.analyze_item(item, self.settings, self.pipeline, self.store if store else None)
+        data = self.worker.analyze(text, url, fields)
+        if not store:
+            return None, data
+        from spinscope.document import Document
+
+        key = self.store.save(Document.from_dict(data))
+        self.store.relink(key)
+        return key, data
 
     def ingest(self, items: list[Any]) -> C.IngestReport:
         return C.ingest(items, self.settings, self.store, self.pipeline)
@@ -92,9 +115,20 @@ def create_app(
     token: str | None = None,
     queue: AnalyzeQueue | None = None,
     max_body: int | None = None,
+    isolate: bool = False,
 ) -> Any:
-    """The ASGI application. ``token`` (when set) is required by every write endpoint."""
+    """The ASGI application. ``token`` (when set) is required by every write endpoint;
+    ``isolate`` runs analyses in a separate process (what ``serve`` does)."""
+    ex = Explorer(settings, store, token, queue or AnalyzeQueue(), isolate=isolate)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if ex.worker is not None:
+            ex.worker.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="spinscope",
         version=__version__,
         description="Explore a corpus of analyzed articles: search, documents, statistics. "
@@ -103,7 +137,6 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    ex = Explorer(settings, store, token, queue or AnalyzeQueue())
     app.state.explorer = ex
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

@@ -1,0 +1,77 @@
+"""Analysis in a separate process, so that model inference never starves page views.
+
+Models hold the CPU (and, in places, the GIL) for seconds; in the server's own process
+that made every page wait. ``serve`` therefore runs analyses in one worker process; the
+server keeps fetching nothing and storing results itself. Results cross the process
+boundary as the ``spinscope/1`` dict, errors as (status, message), because exception
+classes with custom constructors do not survive pickling.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from spinscope.config import Settings
+from spinscope.errors import SpinscopeError
+
+_settings: Settings | None = None
+_pipeline: Any = None
+
+
+def _init(settings: Settings) -> None:
+    global _settings
+    _settings = settings
+
+
+def _analyze(text: str, url: str, fields: dict[str, Any]) -> tuple[str, Any]:
+    """Runs in the worker: ("ok", contract dict) or ("error", (status, message))."""
+    global _pipeline
+    from spinscope.pipeline import load_pipeline
+    from spinscope.store import corpus as C
+    from spinscope.web.app import _input_item
+
+    assert _settings is not None
+    try:
+        if _pipeline is None:
+            _pipeline = load_pipeline(_settings)
+        item = _input_item(text, url, fields, _settings)
+        _, data = C.analyze_item(item, _settings, _pipeline, None)
+        return "ok", data
+    except SpinscopeError as err:
+        return "error", (err.status, str(err))
+
+
+class AnalysisProcess:
+    """One worker process, started on first use and restarted if it dies."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool: ProcessPoolExecutor | None = None
+
+    def analyze(self, text: str, url: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """The contract dict for pasted text or a URL; raises SpinscopeError like in-process."""
+        from spinscope.web.guard import HTTPProblem
+
+        if self._pool is None:
+            # spawn, not fork: the server has threads, and a forked copy of them is unsafe.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_init, initargs=(self.settings,)
+            )
+        try:
+            kind, value = self._pool.submit(_analyze, text, url, fields).result()
+        except BrokenProcessPool:
+            self._pool = None
+            raise HTTPProblem(500, "the analysis process stopped unexpectedly; retry") from None
+        if kind == "error":
+            status, message = value
+            raise HTTPProblem(status, message)
+        return value
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

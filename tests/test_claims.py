@@ -125,3 +125,12 @@ def test_classify_cli_missing_file_is_a_one_line_error(invoke, tmp_path: Path) -
     assert result.exit_code == 2
     assert "no such file" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_classify_cli_rules_option_drops_questions(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "q.jsonl"
+    question = "Did unemployment really fall to 3.5 percent last year?"
+    src.write_text(json.dumps({"id": "q", "text": question}) + "\n", encoding="utf-8")
+    result = invoke("claims", "classify", str(src), "--rules")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["label"] == 0

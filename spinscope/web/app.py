@@ -102,7 +102,23 @@ class Explorer:
         return key, data
 
     def ingest(self, items: list[Any]) -> C.IngestReport:
-        return C.ingest(items, self.settings, self.store, self.pipeline)
+        """Analyze and store ``items`` (in the worker process when there is one)."""
+        if self.worker is None:
+            return C.ingest(items, self.settings, self.store, self.pipeline)
+        from spinscope.document import Document
+        from spinscope.errors import InputError
+
+        report = C.IngestReport(total=len(items))
+        sendable = [i for i in items if not isinstance(i, InputError)]
+        results = [(e.source, "error", str(e)) for e in items if isinstance(e, InputError)]
+        results += self.worker.analyze_many(sendable) if sendable else []
+        docs = [Document.from_dict(value) for _, kind, value in results if kind == "ok"]
+        report.failures = [(where, value) for where, kind, value in results if kind != "ok"]
+        report.keys = self.store.save_many(docs) if docs else []
+        report.analyzed, report.failed = len(docs), len(report.failures)
+        report.total = len(results)
+        report.clusters = self.store.recluster()
+        return report
 
 
 def is_api(request: Request) -> bool:

@@ -44,6 +44,48 @@ def _analyze(text: str, url: str, fields: dict[str, Any]) -> tuple[str, Any]:
         return "error", (err.status, str(err))
 
 
+def _analyze_many(items: list[Any]) -> list[tuple[str, str, Any]]:
+    """Runs in the worker: (input, "ok", contract dict) or (input, "error", message) each.
+
+    ``items`` are Sources and Probes (feeds and sitemaps expand here); InputErrors stay in
+    the server because they do not survive pickling.
+    """
+    global _pipeline
+    from collections import deque
+
+    from spinscope.ingest.sources import load
+    from spinscope.pipeline import load_pipeline
+    from spinscope.service import analyze_batch
+    from spinscope.store import corpus as C
+
+    assert _settings is not None
+    if _pipeline is None:
+        _pipeline = load_pipeline(_settings)
+    out: list[tuple[str, str, Any]] = []
+    loaded = []
+    queue = deque(items)
+    while queue:
+        item = queue.popleft()
+        if isinstance(item, C.Probe):
+            queue.extendleft(reversed(C.resolve(item, _settings)))
+            continue
+        if isinstance(item, SpinscopeError):
+            out.append((getattr(item, "source", "?"), "error", str(item)))
+            continue
+        try:
+            loaded.append((item.location, load(item, _settings)))
+        except SpinscopeError as err:
+            out.append((item.location, "error", str(err)))
+    size = _settings.batch_size
+    for start in range(0, len(loaded), size):
+        for o in analyze_batch(loaded[start : start + size], _pipeline):
+            if o.error is None and o.document is not None:
+                out.append((o.source, "ok", o.document.to_dict()))
+            else:
+                out.append((o.source, "error", str(o.error)))
+    return out
+
+
 class AnalysisProcess:
     """One worker process, started on first use and restarted if it dies."""
 
@@ -51,8 +93,7 @@ class AnalysisProcess:
         self.settings = settings
         self._pool: ProcessPoolExecutor | None = None
 
-    def analyze(self, text: str, url: str, fields: dict[str, Any]) -> dict[str, Any]:
-        """The contract dict for pasted text or a URL; raises SpinscopeError like in-process."""
+    def _call(self, fn: Any, *args: Any) -> Any:
         from spinscope.web.guard import HTTPProblem
 
         if self._pool is None:
@@ -62,10 +103,20 @@ class AnalysisProcess:
                 1, mp_context=context, initializer=_init, initargs=(self.settings,)
             )
         try:
-            kind, value = self._pool.submit(_analyze, text, url, fields).result()
+            return self._pool.submit(fn, *args).result()
         except BrokenProcessPool:
             self._pool = None
             raise HTTPProblem(500, "the analysis process stopped unexpectedly; retry") from None
+
+    def analyze_many(self, items: list[Any]) -> list[tuple[str, str, Any]]:
+        """(input, "ok", contract dict) or (input, "error", message) per article."""
+        return self._call(_analyze_many, items)
+
+    def analyze(self, text: str, url: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """The contract dict for pasted text or a URL; raises SpinscopeError like in-process."""
+        from spinscope.web.guard import HTTPProblem
+
+        kind, value = self._call(_analyze, text, url, fields)
         if kind == "error":
             status, message = value
             raise HTTPProblem(status, message)

@@ -40,13 +40,17 @@ def test_an_old_database_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
         migrations.migrate(con)
     finally:
         migrations.MIGRATIONS = full
+    data = '{"schema": "spinscope/1", "document": {}, "techniques": [], "provenance": []}'
     con.execute(
         "INSERT INTO documents VALUES ('k', 'd', 's', NULL, 'h', 't', NULL, NULL, NULL, NULL, "
-        "'en', NULL, 3, 'a b c', '{}', '', now(), now())"
+        "'en', NULL, 3, 'a b c', ?, '', now(), now())",
+        [data],
     )
     con.close()
     with Store(path) as store:
         assert store.count() == 1
+        # Migration 5 filled the new column from the stored JSON.
+        assert store._rows("SELECT layers FROM documents")[0]["layers"] == ["techniques"]
         done = store._rows("SELECT number FROM schema_migrations")
         assert sorted(r["number"] for r in done) == [n for n, _, _ in full]
     with Store(path) as again:  # reopening applies nothing twice
@@ -155,9 +159,14 @@ def test_delete_removes_everything_derived(store: Store) -> None:
 def test_dashboard_statistics(store: Store) -> None:
     store.save(hand_doc(1, outlet="a.example", source_kind="named"))
     store.save(hand_doc(2, outlet="b.example", published="2031-03-01"))
+    # An article the techniques layer never ran on must not dilute the outlet's rate.
+    plain = Document(id="plain", source="plain", text="Many words here. " * 200)
+    plain.meta.outlet = "a.example"
+    plain.start_layer("boilerplate")
+    store.save(plain)
     cols, rows = S.techniques_per_outlet(store)
     per = {r[0]: r[cols.index("per_1000_words")] for r in rows}
-    words = store._rows("SELECT words FROM documents LIMIT 1")[0]["words"]
+    words = store._rows("SELECT words FROM documents WHERE doc_id = 'hand-1'")[0]["words"]
     assert per["a.example"] == round(1000 * 2 / words, 2)
     months = {r[0] for r in S.techniques_over_time(store)[1]}
     assert months == {"2031-02", "2031-03"}
@@ -167,7 +176,7 @@ def test_dashboard_statistics(store: Store) -> None:
     assert S.top_places(store)[1][0][:2] == ("Lysohirka", 2)
     assert S.top_events(store)[1][0][:2] == ("attack", 2)
     overview = S.overview(store)
-    assert overview["articles"] == 2 and overview["findings"]["techniques"] == 4
+    assert overview["articles"] == 3 and overview["findings"]["techniques"] == 4
 
 
 def test_a_database_locked_by_another_process_is_refused_with_a_message(tmp_path: Path) -> None:

@@ -483,13 +483,15 @@ def _new_key(cur: Any, doc: Document, digest: str) -> str:
 
 
 def _save_one(cur: Any, item: _Prepared) -> str:
+    from spinscope.render.findings import layers_in
+
     doc, meta = item.doc, item.doc.meta
     found = cur.execute(*_match(doc, item.digest)).fetchone()
     versions = analyzer_versions(doc.provenance)
     values = [
         doc.id, doc.source, meta.url, item.digest, meta.title, meta.outlet, meta.author,
         meta.published, _date(meta.published), meta.language, meta.genre, item.words,
-        doc.text, json.dumps(item.data, ensure_ascii=False), versions,
+        doc.text, json.dumps(item.data, ensure_ascii=False), versions, layers_in(item.data),
     ]  # fmt: skip
     if found:
         key = found[0]
@@ -498,14 +500,16 @@ def _save_one(cur: Any, item: _Prepared) -> str:
         cur.execute(
             "UPDATE documents SET doc_id = ?, source = ?, url = ?, text_hash = ?, title = ?, "
             "outlet = ?, author = ?, published = ?, published_date = ?, language = ?, genre = ?, "
-            "words = ?, text = ?, data = ?, analyzers = ?, updated_at = current_timestamp "
-            "WHERE key = ?",
+            "words = ?, text = ?, data = ?, analyzers = ?, layers = ?, "
+            "updated_at = current_timestamp WHERE key = ?",
             [*values, key],
         )
     else:
         key = _new_key(cur, doc, item.digest)
         cur.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "INSERT INTO documents (key, doc_id, source, url, text_hash, title, outlet, author, "
+            "published, published_date, language, genre, words, text, data, analyzers, layers, "
+            "ingested_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "current_timestamp, current_timestamp)",
             [key, *values],
         )

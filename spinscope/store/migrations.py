@@ -97,6 +97,18 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "store settings",
         ["CREATE TABLE store_meta (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"],
     ),
+    (
+        5,
+        "layers computed per document",
+        [
+            # Rates such as techniques per 1,000 words must count only the words of articles
+            # the layer was run on; the JSON says which layers were (a computed layer is
+            # present even when empty), this column makes it cheap to ask.
+            "ALTER TABLE documents ADD COLUMN layers VARCHAR[]",
+            "UPDATE documents SET layers = [k FOR k IN json_keys(data) IF k NOT IN "
+            "('schema', 'document', 'summary', 'relations', 'provenance')]",
+        ],
+    ),
 ]
 
 

@@ -26,12 +26,16 @@ def _table(store: Store, sql: str, params: list[Any] | None = None) -> Table:
         cur.close()
 
 
+#: Only articles the techniques layer ran on count towards rates per 1,000 words.
+_WITH_TECHNIQUES = "list_contains(layers, 'techniques')"
+
+
 def techniques_per_outlet(store: Store, limit: int = 30) -> Table:
     """Technique spans per 1,000 words of article body, per outlet (outlets with text)."""
     return _table(
         store,
         "WITH w AS (SELECT coalesce(outlet, '(unknown)') AS outlet, sum(words) AS words, "
-        "count(*) AS articles FROM documents GROUP BY 1), "
+        f"count(*) AS articles FROM documents WHERE {_WITH_TECHNIQUES} GROUP BY 1), "
         "t AS (SELECT coalesce(d.outlet, '(unknown)') AS outlet, count(*) AS techniques "
         "FROM spans s JOIN documents d ON d.key = s.doc_key WHERE s.layer = 'techniques' "
         "GROUP BY 1) "
@@ -48,7 +52,7 @@ def technique_breakdown(store: Store) -> Table:
     return _table(
         store,
         "WITH w AS (SELECT coalesce(outlet, '(unknown)') AS outlet, sum(words) AS words "
-        "FROM documents GROUP BY 1) "
+        f"FROM documents WHERE {_WITH_TECHNIQUES} GROUP BY 1) "
         "SELECT coalesce(d.outlet, '(unknown)') AS outlet, s.label AS technique, "
         "count(*) AS spans, round(1000.0 * count(*) / nullif(any_value(w.words), 0), 3) "
         "AS per_1000_words FROM spans s JOIN documents d ON d.key = s.doc_key "

@@ -261,3 +261,15 @@ def test_serve_off_loopback_prints_a_token_and_requires_it(
     assert f"need the token {token}" in again.output and "generated now" not in again.output
     local = invoke("serve", "--db", str(db))
     assert "token" not in local.output and started["host"] == "127.0.0.1"
+
+
+def test_a_loopback_server_answers_only_to_local_host_names(store: Store) -> None:
+    from spinscope.web.guard import LOOPBACK_HOSTS
+
+    settings = load_settings(layers=["boilerplate"], db=store.path)
+    app = create_app(settings, store, allowed_hosts=LOOPBACK_HOSTS)
+    local = TestClient(app, base_url="http://127.0.0.1:8000")
+    assert local.get("/").status_code == 200
+    assert TestClient(app, base_url="http://localhost:8000").get("/api/v1/stats").is_success
+    rebound = local.get("/api/v1/stats", headers={"Host": "evil.example:8000"})
+    assert rebound.status_code == 421 and rebound.json()["ok"] is False

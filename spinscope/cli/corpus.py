@@ -259,7 +259,12 @@ def serve(
             + (" — generated now and kept in the database" if generated else ""),
             err=True,
         )
-    application = create_app(settings, store, token=token, isolate=True)
+    from spinscope.web.guard import LOOPBACK_HOSTS
+
+    # On loopback only local names are answered (a DNS-rebinding page gets 421); elsewhere
+    # the token guards writes and any Host is fine.
+    hosts = LOOPBACK_HOSTS | {host} if is_loopback(host) else None
+    application = create_app(settings, store, token=token, isolate=True, allowed_hosts=hosts)
     count = store.count()
     typer.echo(
         f"spinscope serving {count} articles from {settings.db} on http://{host}:{port}/"

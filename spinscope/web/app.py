@@ -132,9 +132,11 @@ def create_app(
     queue: AnalyzeQueue | None = None,
     max_body: int | None = None,
     isolate: bool = False,
+    allowed_hosts: set[str] | None = None,
 ) -> Any:
     """The ASGI application. ``token`` (when set) is required by every write endpoint;
-    ``isolate`` runs analyses in a separate process (what ``serve`` does)."""
+    ``isolate`` runs analyses in a separate process (what ``serve`` does); ``allowed_hosts``
+    (when set) are the only Host header names answered."""
     ex = Explorer(settings, store, token, queue or AnalyzeQueue(), isolate=isolate)
 
     @asynccontextmanager
@@ -159,7 +161,12 @@ def create_app(
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
         request.state.nonce = secrets.token_urlsafe(16)
-        response = await call_next(request)
+        host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        if allowed_hosts is not None and host not in allowed_hosts:
+            # DNS rebinding: a web page must not reach a loopback server under its own name.
+            response = problem_response(request, 421, f"unexpected Host header {host!r}")
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = csp(request.state.nonce)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

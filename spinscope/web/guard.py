@@ -42,6 +42,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: Host names a loopback server answers to (others are DNS-rebinding attempts).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
 def resolve_token(store: Any) -> tuple[str, bool]:
     """The write token: $SPINSCOPE_TOKEN, else the one kept in the database, else a new one.
 

@@ -14,7 +14,7 @@ from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED, _fail_usage
 from spinscope.cli.app import app
 from spinscope.errors import ConfigError, SpinscopeError
 
-_DB_HELP = "Corpus database file (DuckDB) [default: ./spinscope.duckdb, or 'db' in settings]."
+_DB_HELP = "Corpus database file (DuckDB) \\[default: ./spinscope.duckdb, or 'db' in settings]."
 
 
 def _open_store(db: Path | None, config: Path | None, **overrides):  # type: ignore[no-untyped-def]
@@ -66,15 +66,15 @@ def ingest(
         Path | None,
         typer.Option(
             help="Where to list failed inputs with their reasons (TSV) "
-            "[default: <db>.failures.tsv, written only when something failed]."
+            "\\[default: <db>.failures.tsv, written only when something failed]."
         ),
     ] = None,
     max_bytes: Annotated[
         int | None,
-        typer.Option(help="Refuse inputs larger than this many bytes [default: 10000000]."),
+        typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(help="Seconds before a URL fetch gives up [default: 15].")
+        float | None, typer.Option(help="Seconds before a URL fetch gives up \\[default: 15].")
     ] = None,
     allow_private: Annotated[
         bool,

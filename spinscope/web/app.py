@@ -311,6 +311,8 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
     ) -> Any:
         check_origin(request)
         check_token(ex.token, request, token or None)
+        # Browsers send textarea line breaks as CRLF (HTML form encoding), not as typed.
+        text = text.replace("\r\n", "\n")
         key, _ = await ex.queue.run(ex.analyze, text, url, {}, True)
         return RedirectResponse(f"/articles/{key}", status_code=303)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.e2e.corpus import CHROMIUM, CHROMIUM_ARGS
@@ -53,8 +54,6 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def test_search_then_open_an_article_with_its_highlights(server: str, page: Any) -> None:
-    import httpx
-
     total = httpx.get(server + "/api/v1/search").json()["total"]  # other tests add articles
     page.goto(server + "/")
     assert page.inner_text("#result-count") == f"{total} articles"
@@ -107,6 +106,8 @@ def test_markup_in_an_article_never_executes(server: str, page: Any) -> None:
     page.click("#analyze-submit")
     page.wait_for_url("**/articles/*")
     assert "<img src=x onerror=window.__xss=1>" in page.inner_text("h1")
+    stored = httpx.get(server + "/api/v1/documents/" + page.url.rsplit("/", 1)[1]).json()
+    assert "\r" not in stored["document"]["text"]  # the form's CRLF line breaks are undone
     assert page.evaluate("window.__xss") is None
     assert page.problems == [], page.problems  # type: ignore[attr-defined]
 

@@ -134,3 +134,22 @@ def test_classify_cli_rules_option_drops_questions(invoke, tmp_path: Path) -> No
     result = invoke("claims", "classify", str(src), "--rules")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["label"] == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("This pattern suggests that Kiev has no intention of abandoning its strategy.",
+         "interpretation"),
+        ("Kiev aims to create a narrative that demonstrates resilience.", "intention"),
+        ("Evidence suggests that the unit lost most of its tanks in May.", None),
+        ("Reports also indicate that a fighter jet was shot down over Sumy.", None),
+        ("The missile killed 21 civilians in Belgorod.", None),
+    ],
+)
+def test_interpretations_and_intentions_are_not_claims(sentence: str, reason: str) -> None:
+    from spinscope.analyzers.claims import interpretation_reason
+    from spinscope.models import spacy_nlp
+
+    (sent,) = list(spacy_nlp()(sentence).sents)
+    assert interpretation_reason(sent) == reason

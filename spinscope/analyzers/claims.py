@@ -1,10 +1,13 @@
 """The ``claims`` layer: check-worthy factual sentences, each with who is cited for it.
 
-A sentence is scored by a MiniLM-L6 fine-tuned on ClaimBuster (ONNX int8, see
-``spinscope/models/claims/MODEL_CARD.md``); sentences at or above the threshold chosen in
-cross-validation become spans. Questions and first-person opinion/prediction frames are
-filtered by rule, because ClaimBuster's debate sentences rarely contain them in the form
-news columns use. Each claim carries its attribution from :mod:`spinscope.analyzers.attribution`.
+A sentence is scored by frozen MiniLM-L6 features and a logistic head trained on
+ClaimBuster (ONNX, 4-bit weights, see ``spinscope/models/claims/MODEL_CARD.md``);
+sentences at or above the threshold chosen in cross-validation become spans. Questions,
+first-person opinion frames, predictions, the author's interpretations ("this pattern
+suggests …", "X's insistence reveals …") and intentions ("Kiev aims to …") are filtered
+by rule: ClaimBuster's debate sentences rarely contain them in the form opinion columns
+use, and the model scores them as facts. Each claim carries its attribution from
+:mod:`spinscope.analyzers.attribution`.
 """
 
 from __future__ import annotations
@@ -107,6 +110,40 @@ def non_claim_reason(sentence: str) -> str | None:
     return None
 
 
+#: Verbs by which the author reads meaning into facts ("this choice reflects a brutal approach").
+_INTERPRET = {"reveal", "reflect", "demonstrate", "show", "suggest", "indicate", "mean",
+              "prove", "signal", "illustrate", "expose", "betray", "emblematic"}
+#: Subjects for which such verbs report evidence rather than the author's reading of it.
+_EVIDENCE = {"report", "evidence", "data", "study", "source", "document", "footage", "video",
+             "image", "poll", "survey", "investigation", "record", "figure", "statistic",
+             "analysis", "photo", "photograph", "satellite", "intercept", "test", "result"}
+#: Verbs that read minds ("Kiev aims to create a narrative"): intentions are not checkable.
+_INTENT = {"aim", "intend", "seek", "want", "wish", "plan", "strive"}
+
+
+def interpretation_reason(sent: Any) -> str | None:
+    """``interpretation`` or ``intention`` when the sentence's main verb makes it the author's
+    reading of events rather than a checkable fact; needs the spaCy parse."""
+    root = sent.root
+    verbs = [(root, next((c for c in root.children if c.dep_ in {"nsubj", "csubj"}), None))]
+    if root.pos_ in {"NOUN", "PROPN"}:
+        # spaCy's small model sometimes makes the subject noun the root and hangs the verb
+        # on it ("Kiev's insistence … reveals a desperate strategy").
+        verbs += [(c, root) for c in root.children if c.dep_ in {"advcl", "acl", "relcl"}]
+    for verb, subj in verbs:
+        lemma = verb.lemma_.lower()
+        if (
+            lemma in _INTERPRET
+            and subj is not None
+            and subj.lemma_.lower() not in _EVIDENCE
+            and subj.ent_type_ not in {"PERSON", "ORG"}
+        ):
+            return "interpretation"
+        if lemma in _INTENT and any(c.dep_ == "xcomp" for c in verb.children):
+            return "intention"
+    return None
+
+
 def _sentences(nlp_doc: Any) -> list[Any]:
     """spaCy sentences, cut again at line breaks (titles and list items have no full stop)."""
     out = []
@@ -163,6 +200,8 @@ class ClaimsAnalyzer(BaseAnalyzer):
             scores = self.scorer.score([chunk[s:e] for _, s, e, _, chunk in items])
             for (sent, s, e, a, chunk), score in zip(items, scores, strict=True):
                 if score < self.threshold or non_claim_reason(chunk[s:e]):
+                    continue
+                if interpretation_reason(sent):
                     continue
                 attribution = claim_attribution(sent, s, e, chunk, a)
                 doc.add_span(

@@ -23,6 +23,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # Containers often have a 64 MB /dev/shm, too small for Chromium's shared memory.
+    "--disable-dev-shm-usage",
 ]  # fmt: skip
 
 

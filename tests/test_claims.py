@@ -153,3 +153,21 @@ def test_interpretations_and_intentions_are_not_claims(sentence: str, reason: st
 
     (sent,) = list(spacy_nlp()(sentence).sents)
     assert interpretation_reason(sent) == reason
+
+
+def test_eval_committed_scores_the_shipped_model_on_a_labelled_file(invoke) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("claims", "eval", str(DATA / "labelled.json"), "--committed")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["n"] == 10
+    assert report["f1"] >= 0.8
+
+
+def test_eval_on_a_file_that_is_not_claimbuster_json_is_a_one_line_error(  # type: ignore[no-untyped-def]
+    invoke, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = invoke("claims", "eval", str(bad), "--committed")
+    assert result.exit_code == 2
+    assert "not JSON" in result.stderr

@@ -99,6 +99,10 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
         ),
         12,
     ),
+    # "© AP Photo / Jane Doe <teaser headline>": a photo credit, often glued to a related link.
+    ("image_credit", re.compile(r"^(?:©|\(c\))\s*[^/\n]{1,40}?\s/\s*\S", re.I), 40),
+    # "© Reuters Bishop Barros was greeted by …": a caption with its credit (no year, long).
+    ("image_credit", re.compile(r"^©\s*(?!.*\b(?:19|20)\d\d\b)(?:\S+\s+){6,}", re.I), 40),
     (
         "copyright",
         re.compile(
@@ -144,11 +148,20 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
         "donation",
         re.compile(
             r"^(?:please\s+)?(?:consider\s+)?(?:supporting|support|donate\s+to|donate|help\s+(?:us|keep))\s+"
-            r"(?:us|our|this|independent|the\s+(?:site|channel|project|author))\b|"
-            r"\b(?:patreon|paypal|buy\s+me\s+a\s+coffee|make\s+a\s+donation|donate\s+now|become\s+a\s+(?:patron|member|supporter))\b",
+            r"(?:us|our|this|independent|the\s+(?:site|channel|project|author))\b",
             re.I,
         ),
         40,
+    ),
+    # Payment names inside long sentences are news ("his PayPal page"), so short lines only.
+    (
+        "donation",
+        re.compile(
+            r"\b(?:patreon|paypal|buy\s+me\s+a\s+coffee|make\s+a\s+donation|donate\s+now|"
+            r"become\s+a\s+(?:patron|member|supporter))\b",
+            re.I,
+        ),
+        15,
     ),
     (
         "disclaimer",
@@ -227,11 +240,11 @@ class BoilerplateAnalyzer(BaseAnalyzer):
     provides = ("boilerplate",)
     model = "rules:boilerplate-lines"
     # Measured by ``python -m spinscope.eval.boilerplate tests/data/boilerplate`` (8 invented
-    # texts, 28 boilerplate lines and 12 decoy lines); written by the same hands as the rules.
+    # texts, 30 boilerplate lines and 13 decoy lines); written by the same hands as the rules.
     metrics: ClassVar[dict[str, Any]] = {
         "fixture_precision": 1.0,
         "fixture_recall": 1.0,
-        "lines": 28,
+        "lines": 30,
     }
 
     def __call__(self, doc: Document) -> None:

@@ -90,10 +90,10 @@ def analyze(
     ] = None,
     max_bytes: Annotated[
         int | None,
-        typer.Option(help="Refuse inputs larger than this many bytes [default: 10000000]."),
+        typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(help="Seconds before a URL fetch gives up [default: 15].")
+        float | None, typer.Option(help="Seconds before a URL fetch gives up \\[default: 15].")
     ] = None,
     allow_private: Annotated[
         bool,
@@ -113,7 +113,8 @@ def analyze(
     config: Annotated[
         Path | None,
         typer.Option(
-            help="TOML settings file [default: ./spinscope.toml if present, or $SPINSCOPE_CONFIG]."
+            help="TOML settings file "
+            "\\[default: ./spinscope.toml if present, or $SPINSCOPE_CONFIG]."
         ),
     ] = None,
     quiet: Annotated[

@@ -207,7 +207,8 @@ def _fill_from_text(text: str, meta: DocumentMeta, genre_hint: str | None) -> No
     from spinscope.analyzers.boilerplate import classify_line
 
     lines = text.splitlines()
-    noise = [ln for ln in lines if classify_line(ln)]
+    # Photo credits and bylines name agencies and people, not the outlet.
+    noise = [ln for ln in lines if classify_line(ln) not in (None, "image_credit", "byline")]
     head = [ln for ln in lines[:12] if len(ln.split()) <= 14]
     meta.title = meta.title or fields.infer_title(text)
     meta.outlet = meta.outlet or fields.outlet_from_lines(noise)

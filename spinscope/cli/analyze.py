@@ -10,6 +10,15 @@ from typing import Annotated
 import typer
 
 from spinscope.cli.app import app
+from spinscope.cli.options import (
+    AllowPrivate,
+    AnyLanguage,
+    Config,
+    Layers,
+    MaxBytes,
+    Timeout,
+    split_layers,
+)
 from spinscope.errors import ConfigError, SpinscopeError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -79,44 +88,12 @@ def analyze(
             "(created if needed) for several inputs, one file per input named by its id.",
         ),
     ] = None,
-    layers_opt: Annotated[
-        str | None,
-        typer.Option(
-            "--layers",
-            "-l",
-            help="Comma-separated layers to compute (default: all). "
-            "Run 'spinscope layers' to list them.",
-        ),
-    ] = None,
-    max_bytes: Annotated[
-        int | None,
-        typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
-    ] = None,
-    timeout: Annotated[
-        float | None, typer.Option(help="Seconds before a URL fetch gives up \\[default: 15].")
-    ] = None,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Allow URLs on loopback/private/link-local addresses (refused by default).",
-        ),
-    ] = False,
-    any_language: Annotated[
-        bool,
-        typer.Option(
-            "--any-language",
-            help="Analyze non-English texts anyway (models are trained on English; by default "
-            "such inputs are refused with a message).",
-        ),
-    ] = False,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            help="TOML settings file "
-            "\\[default: ./spinscope.toml if present, or $SPINSCOPE_CONFIG]."
-        ),
-    ] = None,
+    layers_opt: Layers = None,
+    max_bytes: MaxBytes = None,
+    timeout: Timeout = None,
+    allow_private: AllowPrivate = False,
+    any_language: AnyLanguage = False,
+    config: Config = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")
     ] = False,
@@ -133,7 +110,7 @@ def analyze(
 
     if fmt not in FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    wanted = [x.strip() for x in layers_opt.split(",") if x.strip()] if layers_opt else None
+    wanted = split_layers(layers_opt)
     try:
         settings = load_settings(
             config,

@@ -12,6 +12,15 @@ import typer
 
 from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED, _fail_usage
 from spinscope.cli.app import app
+from spinscope.cli.options import (
+    AllowPrivate,
+    AnyLanguage,
+    Config,
+    Layers,
+    MaxBytes,
+    Timeout,
+    split_layers,
+)
 from spinscope.errors import ConfigError, SpinscopeError
 
 _DB_HELP = "Corpus database file (DuckDB) \\[default: ./spinscope.duckdb, or 'db' in settings]."
@@ -48,12 +57,7 @@ def ingest(
         ),
     ],
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
-    layers_opt: Annotated[
-        str | None,
-        typer.Option(
-            "--layers", "-l", help="Comma-separated layers to compute (default: all available)."
-        ),
-    ] = None,
+    layers_opt: Layers = None,
     commit_every: Annotated[
         int,
         typer.Option(
@@ -69,24 +73,11 @@ def ingest(
             "\\[default: <db>.failures.tsv, written only when something failed]."
         ),
     ] = None,
-    max_bytes: Annotated[
-        int | None,
-        typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
-    ] = None,
-    timeout: Annotated[
-        float | None, typer.Option(help="Seconds before a URL fetch gives up \\[default: 15].")
-    ] = None,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Allow URLs on loopback/private/link-local addresses (refused by default).",
-        ),
-    ] = False,
-    any_language: Annotated[
-        bool, typer.Option("--any-language", help="Analyze non-English texts anyway.")
-    ] = False,
-    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    max_bytes: MaxBytes = None,
+    timeout: Timeout = None,
+    allow_private: AllowPrivate = False,
+    any_language: AnyLanguage = False,
+    config: Config = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary line.")
     ] = False,
@@ -103,7 +94,7 @@ def ingest(
     from spinscope.pipeline import load_pipeline
     from spinscope.store import corpus
 
-    wanted = [x.strip() for x in layers_opt.split(",") if x.strip()] if layers_opt else None
+    wanted = split_layers(layers_opt)
     if paths.count("-") > 1:
         raise _fail_usage("'-' (stdin) can be given only once")
     try:
@@ -186,7 +177,7 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
 def reprints(
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print clusters as JSON.")] = False,
-    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    config: Config = None,
 ) -> None:
     """List reprint clusters: articles whose bodies are near-duplicates (MinHash Jaccard >= 0.8).
 
@@ -235,18 +226,15 @@ def serve(
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
-    layers_opt: Annotated[
-        str | None,
-        typer.Option("--layers", "-l", help="Layers computed for pasted or posted articles."),
-    ] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML settings file.")] = None,
+    layers_opt: Layers = None,
+    config: Config = None,
 ) -> None:
     """Explore the corpus in a web UI (articles, reprints, dashboard) and a REST API."""
     import uvicorn
 
     from spinscope.web import create_app, is_loopback, resolve_token
 
-    wanted = [x.strip() for x in layers_opt.split(",") if x.strip()] if layers_opt else None
+    wanted = split_layers(layers_opt)
     try:
         settings, store = _open_store(db, config, layers=wanted)
     except ConfigError as err:
@@ -275,4 +263,3 @@ def serve(
         uvicorn.run(application, host=host, port=port, log_level="warning")
     finally:
         store.close()
-

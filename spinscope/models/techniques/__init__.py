@@ -1,0 +1,1 @@
+"""Committed artefacts of the techniques model (ONNX, tokenizer, config, MODEL_CARD.md)."""

@@ -1,0 +1,168 @@
+"""The techniques layer: BIO codec on tricky offsets, window stitching, the committed model."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinscope.analyzers import techniques as tech
+from spinscope.document import Document
+from spinscope.eval import ptc
+from spinscope.taxonomy import LABELS, TECHNIQUES
+
+DATA = Path(__file__).parent / "data" / "ptc"
+
+
+@pytest.fixture(scope="module")
+def model() -> tech.TechniquesModel:
+    return tech.TechniquesModel()
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[dict[str, str], list[ptc.Line]]:
+    return ptc.read_articles(DATA), ptc.read_labels(ptc.find_labels(DATA, "TC"))
+
+
+def test_taxonomy_has_the_14_corpus_labels(model):
+    assert len(TECHNIQUES) == 14
+    assert list(LABELS) == model.labels
+
+
+def test_bio_round_trip_on_curly_quotes_multibyte_and_article_end(model, corpus):
+    texts, gold = corpus
+    for aid, text in texts.items():
+        spans = ptc.merge_spans((s, e) for a, _, s, e in gold if a == aid)
+        enc = model.encode(text)
+        # offsets are characters of the Python string, also after "’", "Zürich" and "🙂"
+        for s, e in enc.offsets:
+            assert text[s:e].strip() == text[s:e] and e > s
+        tags = tech.bio_encode(enc.offsets, spans)
+        p_in = [0.0 if t == tech.O else 1.0 for t in tags]
+        p_b = [1.0 if t == tech.B else 0.0 for t in tags]
+        decoded = [
+            tech.snap_to_words(text, s, e) for s, e, _ in tech.bio_decode(enc.offsets, p_in, p_b)
+        ]
+        assert decoded == spans, aid
+    assert any(e == len(texts[a]) for a, _, _, e in gold)  # the fixture has a span at the end
+
+
+def test_bio_encode_marks_first_piece_of_each_adjacent_span_as_b():
+    offsets = [(0, 3), (4, 7), (8, 11), (12, 15)]
+    assert tech.bio_encode(offsets, [(0, 7), (8, 15)]) == [tech.B, tech.I, tech.B, tech.I]
+    assert tech.bio_encode(offsets, [(5, 9)]) == [tech.O, tech.B, tech.I, tech.O]
+
+
+def test_snap_to_words_widens_partial_words_and_trims_space():
+    text = "  the treasonous thugs  "
+    assert tech.snap_to_words(text, 8, 14) == (6, 16)
+    assert tech.snap_to_words(text, 0, 24) == (2, 22)
+
+
+def test_windows_cover_every_piece_with_overlap():
+    for n in (1, 254, 255, 600, 1000):
+        wins = tech.windows(n, 254, 192)
+        covered = set()
+        for a, b in wins:
+            assert 0 <= a < b <= n and b - a <= 254
+            covered |= set(range(a, b))
+        assert covered == set(range(n))
+        assert all(a2 < b1 for (_, b1), (a2, _) in itertools.pairwise(wins))
+
+
+class _EchoEncoder:
+    """Fake ONNX session: BIO logits and hidden vectors that depend only on the piece id."""
+
+    def run(self, _names, feeds):
+        ids = feeds["input_ids"].astype(np.float32)
+        logits = np.stack([ids % 3, ids % 5, ids % 7], -1)
+        hidden = np.repeat(ids[..., None], 4, -1)
+        return logits, hidden
+
+
+def test_window_stitching_averages_to_the_per_piece_values(model):
+    fake = object.__new__(tech.TechniquesModel)
+    fake.encoder = _EchoEncoder()
+    fake.config = {"hidden_size": 4}
+    fake.cls_id, fake.sep_id, fake.pad_id = 101, 102, 0
+    ids = [1000 + (i * 37) % 500 for i in range(700)]  # long enough for 4 overlapping windows
+    seg = tech.Encoded(ids, [(i, i + 1) for i in range(700)])
+    short = tech.Encoded(ids[:10], [(i, i + 1) for i in range(10)])
+    (probs, hidden), (p2, h2) = fake.forward([seg, short], batch_size=3)
+    assert np.allclose(hidden[:, 0], ids)
+    assert np.allclose(h2[:, 0], ids[:10])
+    assert np.allclose(probs.sum(-1), 1.0, atol=1e-5)
+    assert np.allclose(probs[5], p2[5], atol=1e-6)  # a piece's value does not depend on windows
+
+
+def test_model_finds_an_obviously_loaded_phrase(model):
+    text = (
+        "Traitors and criminals run the country\n\n"
+        "The corrupt, evil and treasonous thugs in the capital are destroying our great nation. "
+        "These vile monsters want to destroy everything we love.\n"
+        "The minister met farmers on Tuesday to discuss the price of wheat.\n"
+    )
+    doc = Document(id="t", source="t", text=text)
+    tech.TechniquesAnalyzer()(doc)
+    spans = doc.layer("techniques")
+    loaded = {"Loaded_Language", "Name_Calling,Labeling"}
+    hits = [
+        s
+        for s in spans
+        for word in ("thugs", "vile")
+        if s.label in loaded and s.overlaps(text.index(word), text.index(word) + len(word))
+    ]
+    assert hits, [(doc.span_text(s), s.label) for s in spans]
+    for s in spans:
+        assert doc.span_text(s) == doc.span_text(s).strip()
+        assert s.label in TECHNIQUES and 0.0 <= s.score <= 1.0
+    assert doc.provenance[-1].analyzer == "techniques"
+
+
+def test_analyzer_skips_boilerplate(model):
+    text = "Subscribe to our newsletter, you evil traitors!\n\nThe corrupt thugs lie again."
+    doc = Document(id="b", source="b", text=text)
+    doc.add_span("boilerplate", 0, text.index("\n"), "newsletter")
+    tech.TechniquesAnalyzer()(doc)
+    assert all(s.start > text.index("\n") for s in doc.layer("techniques"))
+
+
+def test_classify_spans_ranks_all_techniques(model, corpus):
+    texts, gold = corpus
+    text = texts["1001"]
+    spans = [(s, e) for a, _, s, e in gold if a == "1001"]
+    ranks = model.classify_spans(text, spans)
+    assert len(ranks) == len(spans)
+    assert all(sorted(r) == sorted(LABELS) for r in ranks)
+
+
+def test_predict_command_fills_template_lines_in_order(tmp_path, capsys):
+    from spinscope.cli import main
+
+    template = tmp_path / "template.tsv"
+    lines = (DATA / "train-task-TC.labels").read_text().splitlines()
+    template.write_text("".join(line.replace(line.split("\t")[1], "?") + "\n" for line in lines))
+    assert main(["ptc", "predict", str(DATA / "articles"), "--spans", str(template)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    def key(line: str) -> tuple[str, str, str]:
+        aid, _, start, end = line.split("\t")
+        return aid, start, end
+
+    assert [key(x) for x in out] == [key(x) for x in lines]
+    assert all(x.split("\t")[1] in TECHNIQUES for x in out)
+    # the span carrying two techniques gets two different ones
+    dup = [x.split("\t")[1] for x in out if x.split("\t")[2:] == ["48", "73"]]
+    assert len(dup) == 2 and dup[0] != dup[1]
+
+
+def test_predict_command_writes_spans_with_exact_offsets(capsys):
+    from spinscope.cli import main
+
+    assert main(["ptc", "predict", str(DATA / "articles")]) == 0
+    texts = ptc.read_articles(DATA)
+    for line in capsys.readouterr().out.splitlines():
+        aid, label, s, e = line.split("\t")
+        span = texts[aid][int(s) : int(e)]
+        assert label in TECHNIQUES and span and span == span.strip()

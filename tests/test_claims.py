@@ -171,3 +171,26 @@ def test_eval_on_a_file_that_is_not_claimbuster_json_is_a_one_line_error(  # typ
     result = invoke("claims", "eval", str(bad), "--committed")
     assert result.exit_code == 2
     assert "not JSON" in result.stderr
+
+
+def test_hard_wrapped_text_keeps_sentences_whole_across_line_breaks() -> None:
+    text = (
+        "The Pentagon said on Monday that two missiles hit the\n"
+        "ammunition depot near the border, killing three soldiers and\n"
+        "wounding eleven others. The governor said the fire was put out\n"
+        "by the evening and that 40 families were evacuated.\n"
+    )
+    doc = _doc(text)
+    ClaimsAnalyzer()(doc)
+    claims = doc.to_dict()["claims"]
+    first = next(c for c in claims if c["text"].startswith("The Pentagon"))
+    assert first["text"].endswith("wounding eleven others.")
+    assert first["attribution"]["kind"] == "named"
+    assert first["attribution"]["source"] == "The Pentagon"
+
+
+def test_unwrapped_lines_without_full_stops_are_separate_sentences() -> None:
+    from spinscope.analyzers.claims import is_hard_wrapped
+
+    text = "Strike on the depot\nThe strike killed 20 people.\nIt was bad.\nNo more.\n"
+    assert not is_hard_wrapped(text)

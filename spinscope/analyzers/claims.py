@@ -144,16 +144,28 @@ def interpretation_reason(sent: Any) -> str | None:
     return None
 
 
-def _sentences(nlp_doc: Any) -> list[Any]:
-    """spaCy sentences, cut again at line breaks (titles and list items have no full stop)."""
+def is_hard_wrapped(text: str) -> bool:
+    """True when single line breaks fall inside sentences (text wrapped at a fixed width):
+    a quarter or more of the lines are followed by a line that starts in lower case."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 4:
+        return False
+    continued = sum(1 for nxt in lines[1:] if nxt.lstrip()[:1].islower())
+    return continued / (len(lines) - 1) >= 0.25
+
+
+def _sentences(nlp_doc: Any, wrapped: bool = False) -> list[Any]:
+    """spaCy sentences, cut again at line breaks (titles and list items have no full stop);
+    in hard-wrapped text only at blank lines."""
     out = []
     for sent in nlp_doc.sents:
         start = sent.start
         for tok in sent:
-            if "\n" in tok.text or (tok.i > start and "\n" in nlp_doc[tok.i - 1].whitespace_):
+            brk = tok.text.count("\n") >= (2 if wrapped else 1)
+            if brk:
                 if tok.i > start:
                     out.append(nlp_doc[start : tok.i])
-                start = tok.i + 1 if "\n" in tok.text else tok.i
+                start = tok.i + 1
         if start < sent.end:
             out.append(nlp_doc[start : sent.end])
     return [s for s in out if s.text.strip()]
@@ -191,7 +203,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 # Leading line breaks change spaCy's tags of the first word ("Reports": PROPN).
                 a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
                 chunk = doc.text[a:b]
-                for sent in _sentences(nlp(chunk)):
+                for sent in _sentences(nlp(chunk), is_hard_wrapped(chunk)):
                     s = sent.start_char
                     e = sent.end_char
                     while e > s and chunk[e - 1].isspace():

@@ -80,23 +80,28 @@ def bio_decode(
     p_in: Sequence[float],
     p_b: Sequence[float],
     threshold: float = 0.5,
+    low: float | None = None,
 ) -> list[tuple[int, int, float]]:
     """Spans (start, end, mean inside-probability) from per-piece probabilities.
 
-    A piece is inside when ``p_in >= threshold``; a run of inside pieces is split where a
-    piece is more likely a beginning than a continuation (``p_b > p_in - p_b``).
+    Hysteresis: a span is a run of pieces with ``p_in >= low`` that holds at least one
+    piece with ``p_in >= threshold`` (so confident cores grow into their less confident
+    surroundings instead of breaking into fragments). A run is split where a piece is more
+    likely a beginning than a continuation (``p_b > p_in - p_b``).
     """
+    low = threshold if low is None else min(low, threshold)
     spans: list[tuple[int, int, float]] = []
     cur: list[int] = []
 
     def close() -> None:
         if cur:
             probs = [p_in[k] for k in cur]
-            spans.append((offsets[cur[0]][0], offsets[cur[-1]][1], sum(probs) / len(probs)))
+            if max(probs) >= threshold:
+                spans.append((offsets[cur[0]][0], offsets[cur[-1]][1], sum(probs) / len(probs)))
             cur.clear()
 
     for i, (s, e) in enumerate(offsets):
-        if e <= s or p_in[i] < threshold:
+        if e <= s or p_in[i] < low:
             close()
             continue
         if cur and p_b[i] > p_in[i] - p_b[i]:
@@ -104,6 +109,25 @@ def bio_decode(
         cur.append(i)
     close()
     return spans
+
+
+def merge_close(
+    text: str, spans: Sequence[tuple[int, int, float]], gap: int
+) -> list[tuple[int, int, float]]:
+    """Join spans separated by at most ``gap`` characters on the same line.
+
+    The encoder often marks the loaded words of an annotated phrase but not the words
+    between them; annotators mark the whole phrase.
+    """
+    out: list[list[float]] = []
+    for s, e, c in spans:
+        if out and s - out[-1][1] <= gap and "\n" not in text[int(out[-1][1]) : s]:
+            ps, pe, pc = out[-1]
+            w1, w2 = pe - ps, e - s
+            out[-1] = [ps, max(pe, e), (pc * w1 + c * w2) / (w1 + w2)]
+        else:
+            out.append([s, e, c])
+    return [(int(s), int(e), c) for s, e, c in out]
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -299,22 +323,14 @@ class TechniquesModel:
         second_label: float | None = None,
     ) -> list[tuple[int, int, str, float, float]]:
         """(start, end, technique, span confidence, technique probability), uncalibrated."""
-        thr = self.config["threshold"] if threshold is None else threshold
         second = self.config["second_label"] if second_label is None else second_label
         found: list[tuple[int, int, str, float, float]] = []
         for seg, (probs, hidden) in zip(segs, outputs, strict=True):
-            if not seg.ids:
+            decoded = self.decode_spans(text, seg, probs, threshold)
+            if not decoded:
                 continue
-            p_in = probs[:, B] + probs[:, I]
-            raw = bio_decode(seg.offsets, p_in.tolist(), probs[:, B].tolist(), thr)
-            spans, confs = [], []
-            for s, e, conf in raw:
-                s, e = snap_to_words(text, s, e)
-                if e > s and (not spans or s >= spans[-1][1]):
-                    spans.append((s, e))
-                    confs.append(conf)
-            if not spans:
-                continue
+            spans = [(s, e) for s, e, _ in decoded]
+            confs = [c for _, _, c in decoded]
             lp = self.classify(self.span_features(text, seg, hidden, spans))
             for (s, e), conf, row in zip(spans, confs, lp, strict=True):
                 order = row.argsort()[::-1]
@@ -323,6 +339,29 @@ class TechniquesModel:
                         break
                     found.append((s, e, self.labels[j], conf, float(row[j])))
         return found
+
+    def decode_spans(
+        self, text: str, seg: Encoded, probs: Any, threshold: float | None = None, **kw: Any
+    ) -> list[tuple[int, int, float]]:
+        """Span identification only: (start, end, confidence) for one segment.
+
+        Decoding settings come from the config (tuned on held-out training articles);
+        keyword arguments override them (used by the tuning sweep).
+        """
+        cfg = {**self.config, **kw}
+        thr = cfg["threshold"] if threshold is None else threshold
+        if not seg.ids:
+            return []
+        p_in = probs[:, B] + probs[:, I]
+        raw = bio_decode(seg.offsets, p_in.tolist(), probs[:, B].tolist(), thr, cfg.get("low"))
+        spans: list[tuple[int, int, float]] = []
+        for s, e, conf in raw:
+            s, e = snap_to_words(text, s, e)
+            if e > s and (not spans or s >= spans[-1][1]):
+                spans.append((s, e, conf))
+        spans = merge_close(text, spans, int(cfg.get("merge_gap", 0)))
+        min_conf = cfg.get("min_conf", 0.0)
+        return [x for x in spans if x[2] >= min_conf]
 
     def calibrate(self, span_conf: float, label_prob: float) -> float:
         """Platt-scaled probability that the span and its technique agree with annotators."""

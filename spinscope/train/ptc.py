@@ -13,6 +13,7 @@ Stages (all reproducible):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -163,9 +164,13 @@ def fit(
     batch_size: int = 8,
     lr: float = 5e-5,
     max_minutes: float | None = None,
+    init: Path | None = None,
     log: Any = print,
 ) -> dict:
-    """Fine-tune and save ``out/net.pt``; returns the training summary."""
+    """Fine-tune and save ``out/net.pt``; returns the training summary.
+
+    ``init`` warm-starts from an earlier ``net.pt`` (the second, low-lr stage of the recipe).
+    """
     import torch
     from tokenizers import Tokenizer
 
@@ -188,6 +193,8 @@ def fit(
     log(f"{len(train_ids)} train articles, {len(dev_ids)} dev, {len(examples)} windows")
 
     net = make_model(base)
+    if init is not None:
+        net.load_state_dict(torch.load(init))
     # The word-embedding matrix is 12M of the 22M weights: freezing it halves optimizer work
     # and keeps rare words' embeddings as pretrained.
     net.enc.embeddings.word_embeddings.weight.requires_grad = False
@@ -344,12 +351,25 @@ def tune(data_dir: Path, model_dir: Path, dev_ids: list[str], log: Any = print) 
     gold = corpus.restrict(corpus.read_labels(corpus.find_labels(train_dir, "TC")), dev_ids)
     model = TechniquesModel(model_dir)
     cache: dict = {}
-    best_thr, best_f = 0.5, -1.0
-    for thr in [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]:
-        f = corpus.score_si(gold, predict_e2e(model, texts, thr, 1.0, cache)).f1
-        log(f"dev SI F1 at threshold {thr}: {f:.4f}")
-        if f > best_f:
-            best_thr, best_f = thr, f
+    predict_e2e(model, texts, 0.5, 1.0, cache)  # fills the cache of encoder outputs
+    best: tuple[float, dict] = (-1.0, {})
+    for thr, low, gap in itertools.product(
+        [0.3, 0.35, 0.4, 0.45, 0.5, 0.6], [0.1, 0.15, 0.2, 0.25, 0.3, 1.0], [0, 2, 5, 10, 20]
+    ):
+        opts = {"low": low, "merge_gap": gap}
+        pred = [
+            (aid, "", s, e)
+            for aid, text in texts.items()
+            for seg, (probs, _) in zip(*cache[aid], strict=True)
+            for s, e, _ in model.decode_spans(text, seg, probs, thr, **opts)
+        ]
+        f = corpus.score_si(gold, pred).f1
+        if f > best[0]:
+            best = (f, {"threshold": thr, **opts})
+    best_f, decoding = best
+    log(f"dev SI F1 {best_f:.4f} with {decoding}")
+    model.config.update(decoding)
+    best_thr = decoding["threshold"]
     best_sec, best_e = 1.0, -1.0
     for sec in [1.0, 0.5, 0.4, 0.3, 0.2]:
         f = corpus.score_e2e(gold, predict_e2e(model, texts, best_thr, sec, cache)).f1
@@ -387,7 +407,8 @@ def tune(data_dir: Path, model_dir: Path, dev_ids: list[str], log: Any = print) 
     }
     cfg_path = model_dir / "config.json"
     cfg = json.loads(cfg_path.read_text())
-    cfg.update({k: result[k] for k in ("threshold", "second_label", "calibration")})
+    cfg.update(decoding)
+    cfg.update({k: result[k] for k in ("second_label", "calibration")})
     cfg["tuning"] = {k: v for k, v in result.items() if k.startswith("dev_si") or "e2e" in k}
     cfg["dev_articles"] = dev_ids
     cfg_path.write_text(json.dumps(cfg, indent=1))

@@ -99,15 +99,17 @@ def test_window_stitching_averages_to_the_per_piece_values(model):
 
 def test_model_finds_an_obviously_loaded_phrase(model):
     text = (
-        "Traitors and criminals run the country\n\n"
-        "The corrupt, evil and treasonous thugs in the capital are destroying our great nation. "
+        "Farm minister meets growers\n\n"
+        "The minister met farmers on Tuesday to discuss the price of wheat. "
+        "Critics called the plan a disgusting betrayal by corrupt thugs. "
         "These vile monsters want to destroy everything we love.\n"
-        "The minister met farmers on Tuesday to discuss the price of wheat.\n"
+        "The meeting lasted two hours.\n"
     )
     doc = Document(id="t", source="t", text=text)
     tech.TechniquesAnalyzer()(doc)
     spans = doc.layer("techniques")
     loaded = {"Loaded_Language", "Name_Calling,Labeling"}
+    assert not any(doc.span_text(s).startswith("Farm") for s in spans)
     hits = [
         s
         for s in spans
@@ -166,3 +168,18 @@ def test_predict_command_writes_spans_with_exact_offsets(capsys):
         aid, label, s, e = line.split("\t")
         span = texts[aid][int(s) : int(e)]
         assert label in TECHNIQUES and span and span == span.strip()
+
+
+def test_hysteresis_decoding_grows_confident_cores_and_stops_at_lines():
+    text = "aa bb cc\ndd ee"
+    offsets = [(0, 2), (3, 5), (6, 8), (9, 11), (12, 14)]
+    p_in = [0.3, 0.9, 0.3, 0.3, 0.3]
+    p_b = [0.2, 0.0, 0.0, 0.2, 0.0]
+    # without a low threshold only the core; with it the run grows to the line end
+    assert [x[:2] for x in tech.bio_decode(offsets, p_in, p_b, 0.5)] == [(3, 5)]
+    grown = tech.bio_decode(offsets, p_in, p_b, 0.5, low=0.25, text=text)
+    assert [x[:2] for x in grown] == [(0, 8)]  # "dd ee" has no confident core: dropped
+    assert tech.merge_close("ab cd\nef", [(0, 2, 1.0), (3, 5, 0.5), (6, 8, 1.0)], 2) == [
+        (0, 5, 0.75),
+        (6, 8, 1.0),
+    ]

@@ -81,13 +81,16 @@ def bio_decode(
     p_b: Sequence[float],
     threshold: float = 0.5,
     low: float | None = None,
+    text: str | None = None,
 ) -> list[tuple[int, int, float]]:
     """Spans (start, end, mean inside-probability) from per-piece probabilities.
 
     Hysteresis: a span is a run of pieces with ``p_in >= low`` that holds at least one
     piece with ``p_in >= threshold`` (so confident cores grow into their less confident
     surroundings instead of breaking into fragments). A run is split where a piece is more
-    likely a beginning than a continuation (``p_b > p_in - p_b``).
+    likely a beginning than a continuation (``p_b > p_in - p_b``), and, when ``text`` is
+    given, at line breaks and sentence ends (PTC spans never cross a line, and its lines
+    are sentences).
     """
     low = threshold if low is None else min(low, threshold)
     spans: list[tuple[int, int, float]] = []
@@ -104,11 +107,20 @@ def bio_decode(
         if e <= s or p_in[i] < low:
             close()
             continue
-        if cur and p_b[i] > p_in[i] - p_b[i]:
+        split = p_b[i] > p_in[i] - p_b[i] or (text is not None and _boundary(text, offsets, i))
+        if cur and split:
             close()
         cur.append(i)
     close()
     return spans
+
+
+def _boundary(text: str, offsets: Sequence[tuple[int, int]], i: int) -> bool:
+    """A line break or a sentence end (. ! ? then space) lies between pieces i-1 and i."""
+    gap = text[offsets[i - 1][1] : offsets[i][0]]
+    if "\n" in gap:
+        return True
+    return bool(gap) and text[offsets[i - 1][0] : offsets[i - 1][1]] in {".", "!", "?"}
 
 
 def merge_close(
@@ -353,7 +365,9 @@ class TechniquesModel:
         if not seg.ids:
             return []
         p_in = probs[:, B] + probs[:, I]
-        raw = bio_decode(seg.offsets, p_in.tolist(), probs[:, B].tolist(), thr, cfg.get("low"))
+        raw = bio_decode(
+            seg.offsets, p_in.tolist(), probs[:, B].tolist(), thr, cfg.get("low"), text
+        )
         spans: list[tuple[int, int, float]] = []
         for s, e, conf in raw:
             s, e = snap_to_words(text, s, e)

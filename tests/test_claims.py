@@ -45,7 +45,7 @@ def test_score_of_a_sentence_does_not_depend_on_its_batch(scorer: ClaimScorer) -
 
 def test_threshold_comes_from_cross_validation(scorer: ClaimScorer) -> None:
     meta = json.loads((Path(scorer.model_dir) / "meta.json").read_text())
-    assert scorer.threshold == meta["cv"]["threshold"]
+    assert scorer.threshold == meta["threshold"] == meta["cv"]["calibration"]["threshold"]
     assert meta["cv"]["pooled_at_threshold"]["f1"] >= 0.80
 
 

@@ -180,8 +180,10 @@ class ClaimsAnalyzer(BaseAnalyzer):
     provides = ("claims",)
     model = _load_meta(MODEL_DIR).get("model", "claims-minilm")
     metrics: ClassVar[dict[str, Any]] = {
-        k: v for k, v in _load_meta(MODEL_DIR).get("cv", {}).items()
-        if k in {"folds", "threshold", "pooled_at_threshold", "mean_f1_at_0.5"}
+        "cv_folds": _load_meta(MODEL_DIR).get("cv", {}).get("folds"),
+        "cv_f1": _load_meta(MODEL_DIR).get("cv", {}).get("pooled_at_threshold", {}).get("f1"),
+        "threshold": _load_meta(MODEL_DIR).get("threshold"),
+        "data": "ClaimBuster (US presidential debates); news is out of domain",
     }
 
     def __init__(self, settings: Settings | None = None, model_dir: Path = MODEL_DIR) -> None:

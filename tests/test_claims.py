@@ -194,3 +194,15 @@ def test_unwrapped_lines_without_full_stops_are_separate_sentences() -> None:
 
     text = "Strike on the depot\nThe strike killed 20 people.\nIt was bad.\nNo more.\n"
     assert not is_hard_wrapped(text)
+
+
+def test_first_person_testimony_is_a_claim_even_with_a_low_model_score() -> None:
+    heard = "I heard explosions near the railway station every night that week."
+    text = f"{heard} I have seen many beautiful sunsets.\n"
+    assert ClaimScorer().score([heard])[0] < ClaimScorer().threshold
+    doc = _doc(text)
+    ClaimsAnalyzer()(doc)
+    (claim,) = doc.to_dict()["claims"]
+    assert claim["text"] == heard
+    assert claim["attribution"]["kind"] == "self"
+    assert claim["attribution"]["source"] == "I"

@@ -297,3 +297,8 @@ def attribute(text: str) -> dict[str, Any]:
         if found["kind"] != "none":
             return found
     return best
+
+
+def is_testimony(sent: Any) -> bool:
+    """True when the author reports, in the first person, what they saw or heard."""
+    return any(a.frame == "witness" for a in sentence_attributions(sent))

@@ -1,0 +1,1 @@
+"""The check-worthiness model files (model.onnx, tokenizer.json, meta.json); see MODEL_CARD.md."""

@@ -141,7 +141,8 @@ def interpretation_reason(sent: Any) -> str | None:
         if (
             lemma in _INTERPRET
             and subj is not None
-            and subj.lemma_.lower() not in _EVIDENCE
+            # Line-initial "Reports" is tagged PROPN with lemma "Reports": check the word too.
+            and not {subj.lemma_.lower(), subj.lower_, subj.lower_.removesuffix("s")} & _EVIDENCE
             and subj.ent_type_ not in {"PERSON", "ORG"}
         ):
             return "interpretation"
@@ -202,21 +203,15 @@ class ClaimsAnalyzer(BaseAnalyzer):
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         from spinscope.analyzers.attribution import claim_attribution, is_testimony
-        from spinscope.models import spacy_nlp
+        from spinscope.models.parse import parse_many
 
-        nlp = spacy_nlp()
-        for doc in docs:
-            items = []  # (spacy sentence, absolute start, absolute end, range start, range text)
-            for a, b in doc.content_ranges():
-                # Leading line breaks change spaCy's tags of the first word ("Reports": PROPN).
-                a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
-                chunk = doc.text[a:b]
-                for sent in _sentences(nlp(chunk), is_hard_wrapped(chunk)):
-                    s = sent.start_char
-                    e = sent.end_char
-                    while e > s and chunk[e - 1].isspace():
-                        e -= 1
-                    items.append((sent, s, e, a, chunk))
+        wrapped = [any(is_hard_wrapped(d.text[a:b]) for a, b in d.content_ranges()) for d in docs]
+        # The shared parse (also used by entities and events) starts a sentence at every line
+        # break, which cuts hard-wrapped text into fragments: those documents parse their own.
+        shared = iter(parse_many([d for d, w in zip(docs, wrapped, strict=True) if not w],
+                                 batch_size))
+        for doc, wrap in zip(docs, wrapped, strict=True):
+            items = self._own_sentences(doc) if wrap else self._shared_sentences(doc, next(shared))
             scores = self.scorer.score([chunk[s:e] for _, s, e, _, chunk in items])
             for (sent, s, e, a, chunk), score in zip(items, scores, strict=True):
                 if score < WITNESS_MIN_SCORE or non_claim_reason(chunk[s:e]):
@@ -230,3 +225,37 @@ class ClaimsAnalyzer(BaseAnalyzer):
                     "claims", a + s, a + e, "claim", score=float(score), attribution=attribution
                 )
             self.record(doc)
+
+    @staticmethod
+    def _shared_sentences(doc: Document, sdoc: Any) -> list[tuple[Any, int, int, int, str]]:
+        """(sentence, start, end, 0, doc.text) for sentences of the shared parse that lie in
+        the content ranges (offsets are already offsets into ``doc.text``)."""
+        ranges = doc.content_ranges()
+        items = []
+        for sent in sdoc.sents:
+            s, e = sent.start_char, sent.end_char
+            while s < e and doc.text[s].isspace():
+                s += 1
+            while e > s and doc.text[e - 1].isspace():
+                e -= 1
+            if e > s and any(a <= s and e <= b for a, b in ranges):
+                items.append((sent, s, e, 0, doc.text))
+        return items
+
+    @staticmethod
+    def _own_sentences(doc: Document) -> list[tuple[Any, int, int, int, str]]:
+        """(sentence, start, end, range start, range text), each content range parsed alone."""
+        from spinscope.models import spacy_nlp
+
+        nlp = spacy_nlp()
+        items = []
+        for a, b in doc.content_ranges():
+            # Leading line breaks change spaCy's tags of the first word ("Reports": PROPN).
+            a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
+            chunk = doc.text[a:b]
+            for sent in _sentences(nlp(chunk), is_hard_wrapped(chunk)):
+                s, e = sent.start_char, sent.end_char
+                while e > s and chunk[e - 1].isspace():
+                    e -= 1
+                items.append((sent, s, e, a, chunk))
+        return items

@@ -12,6 +12,7 @@ attribution get ``none``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW"}
 PRONOUN_NAMED = {"he", "she", "him", "her"}
 #: Nouns that announce an attribution without a verb ("There have been reports of …").
 NOUN_CUES = {"report", "claim", "allegation", "rumor", "rumour", "evidence", "account"}
+NOUN_CUE_DEPS = {"attr", "nsubj", "nsubjpass", "dobj"}
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,22 @@ def _content(verb: Any, exclude: set[int]) -> tuple[int, int] | None:
     return _span(side)
 
 
-def _frame(verb: Any, kind: str) -> str:
+#: Recorded evidence that "shows" or "appears to show" something: a vague source.
+MEDIA_EVIDENCE = {"footage", "video", "videos", "image", "images", "photo", "photos",
+                  "photograph", "photographs", "picture", "pictures", "recording", "clip"}
+_SHOW = {"show", "appear", "seem", "suggest", "indicate", "confirm", "reveal", "depict"}
+
+
+def _frame(verb: Any, kind: str, src_toks: Sequence[Any] = ()) -> str:
     deps = {c.dep_ for c in verb.children}
     if "ccomp" in deps:
+        return "clause"
+    # "accused each other of shelling the plant": a gerund clause under a preposition.
+    if "pcomp" in deps or any(
+        g.dep_ == "pcomp" for c in verb.children if c.dep_ == "prep" for g in c.children
+    ):
+        return "clause"
+    if verb.lemma_.lower() in _SHOW and any(t.lower_ in MEDIA_EVIDENCE for t in src_toks):
         return "clause"
     if kind == "self" and verb.lemma_.lower() in SELF_WITNESS:
         return "witness"
@@ -194,13 +209,17 @@ def sentence_attributions(sent: Any) -> list[Attribution]:
                     "according",
                 )
             )
-        elif tok.pos_ == "NOUN" and lemma in NOUN_CUES and tok.dep_ in {"attr", "nsubj", "dobj"}:
+        elif tok.pos_ == "NOUN" and lemma in NOUN_CUES and tok.dep_ in NOUN_CUE_DEPS:
             # "There have been reports of …", "Reports of …": the reports are the source.
             if tok.dep_ == "nsubj" and _is_cue(tok.head, lex):
                 continue  # handled as the subject of the verb cue
-            poss = next((c for c in tok.children if c.dep_ == "poss"), None)
-            src_toks = _subtree(poss) if poss is not None else [tok]
-            kind = classify_source(src_toks) if poss is not None else "vague"
+            # "X's claim", or "the claim, made by X, …"
+            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            for acl in (c for c in tok.children if c.dep_ == "acl"):
+                for agent in (c for c in acl.children if c.dep_ == "agent"):
+                    owner = next((c for c in agent.children if c.dep_ == "pobj"), owner)
+            src_toks = _subtree(owner) if owner is not None else [tok]
+            kind = classify_source(src_toks) if owner is not None else "vague"
             content = next((c for c in tok.children if c.dep_ in {"prep", "acl", "ccomp"}), None)
             out.append(
                 Attribution(
@@ -231,7 +250,7 @@ def sentence_attributions(sent: Any) -> list[Attribution]:
             src = _span(src_toks)
             if src is None:
                 kind = "vague"
-            frame = _frame(tok, kind)
+            frame = _frame(tok, kind, src_toks)
             if frame == "other" and lex.get((lemma, tok.pos_), 0.0) < OTHER_MIN_SHARE:
                 # Without a clause, a weak cue ("support", "release", "continue") is
                 # usually an ordinary verb: on PolNeAR dev these were 56 % false cues.

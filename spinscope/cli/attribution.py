@@ -116,3 +116,23 @@ def learn(
         _fail(str(err))
     write_cues(rows, out or CUES_PATH)
     typer.echo(f"{len(rows)} cue lemmas written to {out or CUES_PATH}", err=True)
+
+
+@attribution_app.command("kinds")
+def kinds(
+    fixtures: Path = typer.Argument(..., help='JSONL of {"text", "kind", "source"} sentences.'),
+) -> None:
+    """Print the accuracy of the source kind (named / vague / self / none) on sentences.
+
+    Example:  spinscope attribution kinds tests/data/claims/attribution_kinds_hard.jsonl
+    """
+    from spinscope.errors import SpinscopeError
+    from spinscope.eval.attribution import kind_accuracy
+
+    if not fixtures.is_file():
+        _fail(f"{fixtures}: no such file")
+    try:
+        report = kind_accuracy(fixtures)
+    except SpinscopeError as err:
+        _fail(str(err))
+    typer.echo(json.dumps(report, indent=2, ensure_ascii=False))

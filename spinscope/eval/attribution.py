@@ -116,3 +116,38 @@ def evaluate(split_dir: Path, limit: int | None = None, log: Any = print) -> dic
     out["articles"] = len(pairs)
     out["seconds"] = round(time.time() - t0, 1)
     return out
+
+
+def kind_accuracy(path: Path) -> dict[str, Any]:
+    """Kind accuracy (and kind + exact source text accuracy) on a JSONL file of
+    ``{"text", "kind", "source"}`` sentences, with the sentences that were missed."""
+    import json
+
+    from spinscope.analyzers.attribution import attribute
+    from spinscope.errors import InputError
+
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            rows.append((row["text"], row["kind"], row.get("source")))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InputError(f"{path}:{n}", 'expected {"text", "kind", "source"}') from None
+    kind_ok = both_ok = 0
+    missed = []
+    for text, kind, source in rows:
+        found = attribute(text)
+        kind_ok += found["kind"] == kind
+        both_ok += found["kind"] == kind and found["source"] == source
+        if found["kind"] != kind or found["source"] != source:
+            missed.append({"text": text, "expected": [kind, source],
+                           "found": [found["kind"], found["source"]]})
+    total = max(len(rows), 1)
+    return {
+        "sentences": len(rows),
+        "kind_accuracy": round(kind_ok / total, 4),
+        "kind_and_source_accuracy": round(both_ok / total, 4),
+        "missed": missed,
+    }

@@ -162,6 +162,8 @@ def _content(verb: Any, exclude: set[int]) -> tuple[int, int] | None:
 #: Recorded evidence that "shows" or "appears to show" something: a vague source.
 MEDIA_EVIDENCE = {"footage", "video", "videos", "image", "images", "photo", "photos",
                   "photograph", "photographs", "picture", "pictures", "recording", "clip"}
+_CHARGE = {"accuse", "blame", "deny", "admit", "criticize", "criticise", "condemn", "charge",
+           "suspect", "credit", "praise", "warn", "confirm", "report"}
 _SHOW = {"show", "appear", "seem", "suggest", "indicate", "confirm", "reveal", "depict"}
 
 
@@ -169,9 +171,11 @@ def _frame(verb: Any, kind: str, src_toks: Sequence[Any] = ()) -> str:
     deps = {c.dep_ for c in verb.children}
     if "ccomp" in deps:
         return "clause"
-    # "accused each other of shelling the plant": a gerund clause under a preposition.
-    if "pcomp" in deps or any(
-        g.dep_ == "pcomp" for c in verb.children if c.dep_ == "prep" for g in c.children
+    # "accused each other of shelling the plant": a gerund clause under a preposition, for
+    # speech acts only ("insists on targeting" is conduct, not a report).
+    if verb.lemma_.lower() in _CHARGE and (
+        "pcomp" in deps
+        or any(g.dep_ == "pcomp" for c in verb.children if c.dep_ == "prep" for g in c.children)
     ):
         return "clause"
     if verb.lemma_.lower() in _SHOW and any(t.lower_ in MEDIA_EVIDENCE for t in src_toks):

@@ -206,3 +206,15 @@ def test_first_person_testimony_is_a_claim_even_with_a_low_model_score() -> None
     assert claim["text"] == heard
     assert claim["attribution"]["kind"] == "self"
     assert claim["attribution"]["source"] == "I"
+
+
+def test_running_twice_replaces_the_layer_and_other_scripts_get_a_note() -> None:
+    doc = _doc("The missile killed 21 civilians in Belgorod on December 30, 2023.\n")
+    analyzer = ClaimsAnalyzer()
+    analyzer(doc)
+    analyzer(doc)
+    assert len(doc.to_dict()["claims"]) == 1
+    ru = _doc("Ракета убила 21 мирного жителя в Белгороде 30 декабря 2023 года.\n")
+    analyzer(ru)
+    assert ru.to_dict()["claims"] == []
+    assert any(w.startswith("claims:") for w in ru.meta.warnings)

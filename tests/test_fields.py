@@ -15,6 +15,11 @@ from spinscope.ingest import fields
             "Daily Sample",
         ),
         (["Visit https://www.sample-news.example/about"], "sample-news.example"),
+        (
+            ["©2018 Los Angeles Times, Distributed by Tribune Content Agency, LLC."],
+            "Los Angeles Times",
+        ),
+        (["©2018 The Virginian-Pilot (Norfolk, Va.)"], "The Virginian-Pilot"),
     ],
 )
 def test_outlet_comes_from_contact_lines(lines: list[str], outlet: str) -> None:

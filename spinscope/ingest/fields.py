@@ -72,6 +72,8 @@ def outlet_from_lines(lines: list[str]) -> str | None:
         if match:
             name = match.group(1).strip(" ,;-–")
             name = re.sub(r"\s*all\s+rights\s+reserved.*$", "", name, flags=re.I).strip(" ,;-–")
+            # "Los Angeles Times, Distributed by …", "The Virginian-Pilot (Norfolk, Va.)"
+            name = re.split(r",|\s\(", name)[0].strip()
             if name:
                 return name
     return None

@@ -64,3 +64,9 @@ def test_genre_opinion_needs_first_person_stance_evidence() -> None:
     )
     assert genre == "opinion" and "I personally" in evidence
     assert fields.infer_genre("Officials said the bridge was closed.")[0] is None
+
+
+def test_genre_ignores_first_person_inside_quotations() -> None:
+    text = ('The senator spoke on Monday. "I think this is wrong, I believe we must act, and I '
+            'personally will vote no," she said. Officials said the vote was delayed.')  # fmt: skip
+    assert fields.infer_genre(text)[0] is None

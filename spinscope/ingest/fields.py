@@ -34,6 +34,7 @@ _OPINION_MARKERS = re.compile(
     r"as\s+an\s+analyst|op-ed|opinion|editorial|column(?:ist)?|the\s+views\s+expressed)\b",
     re.I,
 )
+_QUOTED = re.compile(r"“[^”]{0,2000}”|\"[^\"\n]{0,2000}\"")
 _WIRE_DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]+\.?\s*\d{1,2})?\s*"
     r"\((?:Reuters|AP|AFP|TASS|RIA|Xinhua|Bloomberg|UNIAN|Interfax)[^)]*\)\s*[-–—]",
@@ -125,8 +126,10 @@ def infer_genre(text: str, hint: str | None = None) -> tuple[str | None, str]:
     """('opinion' | 'news' | None, evidence). A transparent heuristic, not a trained model."""
     if hint and re.search(r"opinion|column|editorial|blog", hint, re.I):
         return "opinion", f"page type {hint!r}"
-    markers = _OPINION_MARKERS.findall(text)
-    first_person = len(re.findall(r"\bI\b", text))
+    # The author's voice only: "I think" inside a quotation is the speaker's, not the writer's.
+    own = _QUOTED.sub(" ", text)
+    markers = _OPINION_MARKERS.findall(own)
+    first_person = len(re.findall(r"\bI\b", own))
     if len(markers) >= 2 or (markers and first_person >= 3):
         sample = ", ".join(sorted({m.strip() for m in markers})[:4])
         return "opinion", f"first-person stance markers ({sample}); {first_person}× 'I'"

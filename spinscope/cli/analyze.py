@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.app import app
+from spinscope.cli.app import app, fail
 from spinscope.cli.options import (
     AllowPrivate,
     AnyLanguage,
@@ -23,10 +23,6 @@ from spinscope.errors import ConfigError, SpinscopeError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
-
-def _fail_usage(message: str) -> typer.Exit:
-    typer.echo(f"spinscope: error: {message}", err=True)
-    return typer.Exit(EXIT_USAGE)
 
 
 def _layer_help() -> str:
@@ -108,27 +104,27 @@ def analyze(
     from spinscope.service import plan
 
     if fmt not in FORMATS:
-        raise _fail_usage(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     try:
         settings = settings_from_flags(
             config, layers_opt, max_bytes, timeout, allow_private, any_language
         )
         pipeline = load_pipeline(settings)
     except ConfigError as err:
-        raise _fail_usage(str(err)) from None
+        raise fail(str(err)) from None
     except SpinscopeError as err:
         typer.echo(f"spinscope: error: {err}", err=True)
         raise typer.Exit(EXIT_SOME_FAILED) from None
 
     if paths.count("-") > 1:
-        raise _fail_usage("'-' (stdin) can be given only once")
+        raise fail("'-' (stdin) can be given only once")
     items = plan(paths, settings)
     many = len(items) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
     sink = _Sink(fmt, out, many)
     try:
         sink.check()
     except ConfigError as err:
-        raise _fail_usage(str(err)) from None
+        raise fail(str(err)) from None
     failed = _run(items, settings, pipeline, sink, show_progress=many and not quiet)
     sink.close()
     done = len(items) - failed

@@ -18,6 +18,15 @@ app = typer.Typer(
 )
 
 
+def fail(message: object, code: int = 2) -> typer.Exit:
+    """Print a one-line error (never a traceback) and return the Exit to raise.
+
+    Usage: ``raise fail("…")``. Code 2 is a usage error, 1 a failed input or run.
+    """
+    typer.echo(f"spinscope: error: {message}", err=True)
+    return typer.Exit(code)
+
+
 def _version(value: bool) -> None:
     if value:
         from spinscope import __version__

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from spinscope.cli.app import app
+from spinscope.cli.app import app, fail
 
 attribution_app = typer.Typer(
     help="Attribution relations (Source / Cue / Content): predict to brat, evaluate, learn cues.",
@@ -16,21 +16,17 @@ attribution_app = typer.Typer(
 app.add_typer(attribution_app, name="attribution")
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def _inputs(text_dir: Path) -> list[Path]:
     """``NAME.txt`` and extension-less files of a folder, sorted."""
     if not text_dir.is_dir():
-        _fail(f"{text_dir}: not a folder (expected a folder of .txt files)")
+        raise fail(f"{text_dir}: not a folder (expected a folder of .txt files)")
     files = [
-        p for p in sorted(text_dir.iterdir())
+        p
+        for p in sorted(text_dir.iterdir())
         if p.is_file() and (p.suffix == ".txt" or p.suffix == "") and not p.name.startswith(".")
     ]
     if not files:
-        _fail(f"{text_dir}: no NAME.txt or extension-less files in it")
+        raise fail(f"{text_dir}: no NAME.txt or extension-less files in it")
     return files
 
 
@@ -88,7 +84,7 @@ def evaluate(
     try:
         report = run_eval(folder, limit)
     except SpinscopeError as err:
-        _fail(str(err))
+        raise fail(str(err)) from None
     typer.echo(json.dumps(report, indent=2))
 
 
@@ -113,7 +109,7 @@ def learn(
     try:
         rows = learn_cues(folder, min_count, min_share, log=lambda m: typer.echo(m, err=True))
     except SpinscopeError as err:
-        _fail(str(err))
+        raise fail(str(err)) from None
     write_cues(rows, out or CUES_PATH)
     typer.echo(f"{len(rows)} cue lemmas written to {out or CUES_PATH}", err=True)
 
@@ -130,9 +126,9 @@ def kinds(
     from spinscope.eval.attribution import kind_accuracy
 
     if not fixtures.is_file():
-        _fail(f"{fixtures}: no such file")
+        raise fail(f"{fixtures}: no such file")
     try:
         report = kind_accuracy(fixtures)
     except SpinscopeError as err:
-        _fail(str(err))
+        raise fail(str(err)) from None
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))

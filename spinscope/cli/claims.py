@@ -9,18 +9,13 @@ from typing import Any
 
 import typer
 
-from spinscope.cli.app import app
+from spinscope.cli.app import app, fail
 
 claims_app = typer.Typer(
     help="Check-worthy factual claims: score sentences, train and evaluate the model.",
     no_args_is_help=True,
 )
 app.add_typer(claims_app, name="claims")
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _read_jsonl(path: Path) -> tuple[list[tuple[Any, str]], list[str]]:
@@ -31,11 +26,11 @@ def _read_jsonl(path: Path) -> tuple[list[tuple[Any, str]], list[str]]:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
-            _fail(f"{path}: no such file")
+            raise fail(f"{path}: no such file") from None
         except IsADirectoryError:
-            _fail(f"{path}: is a directory, expected a JSONL file")
+            raise fail(f"{path}: is a directory, expected a JSONL file") from None
         except UnicodeDecodeError:
-            _fail(f"{path}: not UTF-8 text")
+            raise fail(f"{path}: not UTF-8 text") from None
     good: list[tuple[Any, str]] = []
     errors: list[str] = []
     for n, line in enumerate(lines, 1):
@@ -86,7 +81,7 @@ def classify(
         scorer = ClaimScorer(batch_size=batch_size)
         scores = scorer.score([text for _, text in items])
     except SpinscopeError as err:
-        _fail(str(err), 1)
+        raise fail(str(err), 1) from None
     cut = scorer.threshold if threshold is None else threshold
     for (id_, text), score in zip(items, scores, strict=True):
         label = int(score >= cut and not (rules and non_claim_reason(text)))
@@ -117,11 +112,13 @@ def train(
         from spinscope.train.claims import TrainConfig
         from spinscope.train.claims import train as run_train
     except ImportError as err:
-        _fail(f"training needs the [train] extra: pip install 'spinscope[train]' ({err})")
+        raise fail(
+            f"training needs the [train] extra: pip install 'spinscope[train]' ({err})"
+        ) from None
     try:
         meta = run_train(data, out, TrainConfig(c=c), work, folds, log=_log)
     except SpinscopeError as err:
-        _fail(str(err))
+        raise fail(str(err)) from None
     typer.echo(json.dumps(meta["cv"], indent=2))
 
 
@@ -154,9 +151,11 @@ def evaluate(
 
             report = cross_validation_report(data, folds, c, work, log=_log)
     except ImportError as err:
-        _fail(f"cross-validation needs the [train] extra: pip install 'spinscope[train]' ({err})")
+        raise fail(
+            f"cross-validation needs the [train] extra: pip install 'spinscope[train]' ({err})"
+        ) from None
     except SpinscopeError as err:
-        _fail(str(err))
+        raise fail(str(err)) from None
     typer.echo(json.dumps(report, indent=2))
 
 

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED, _fail_usage
-from spinscope.cli.app import app
+from spinscope.cli.analyze import EXIT_OK, EXIT_SOME_FAILED
+from spinscope.cli.app import app, fail
 from spinscope.cli.options import (
     AllowPrivate,
     AnyLanguage,
@@ -96,19 +96,19 @@ def ingest(
     from spinscope.store import Store, corpus
 
     if paths.count("-") > 1:
-        raise _fail_usage("'-' (stdin) can be given only once")
+        raise fail("'-' (stdin) can be given only once")
     try:
         settings = settings_from_flags(
             config, layers_opt, max_bytes, timeout, allow_private, any_language, db=db
         )
         store = Store(settings.db)
     except ConfigError as err:
-        raise _fail_usage(str(err)) from None
+        raise fail(str(err)) from None
     with store:
         try:
             pipeline = load_pipeline(settings)
         except ConfigError as err:
-            raise _fail_usage(str(err)) from None
+            raise fail(str(err)) from None
         except SpinscopeError as err:
             typer.echo(f"spinscope: error: {err}", err=True)
             raise typer.Exit(EXIT_SOME_FAILED) from None
@@ -183,7 +183,7 @@ def reprints(
     try:
         settings, store = _open_store(db, config)
     except ConfigError as err:
-        raise _fail_usage(str(err)) from None
+        raise fail(str(err)) from None
     with store:
         store.recluster()
         clusters = store.clusters()
@@ -233,7 +233,7 @@ def serve(
     try:
         settings, store = _open_store(db, config, layers=wanted)
     except ConfigError as err:
-        raise _fail_usage(str(err)) from None
+        raise fail(str(err)) from None
     token = None
     if not is_loopback(host):
         token, generated = resolve_token(store)

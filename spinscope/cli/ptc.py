@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from spinscope.cli.app import app
+from spinscope.cli.app import app, fail
 from spinscope.errors import SpinscopeError
 
 ptc_app = typer.Typer(
@@ -20,11 +20,6 @@ ptc_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(ptc_app, name="ptc")
-
-
-def _fail(err: Exception, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {err}", err=True)
-    return typer.Exit(code)
 
 
 def _model(model_dir: Path | None):  # lazy import keeps --help fast
@@ -55,16 +50,16 @@ def train_cmd(
     try:
         from spinscope.train.ptc import train, write_card
     except ImportError as err:
-        raise _fail(f"{err}; install the training extra: pip install 'spinscope[train]'") from None
+        raise fail(f"{err}; install the training extra: pip install 'spinscope[train]'") from None
     if not data_dir.is_dir():
-        raise _fail(f"{data_dir} is not a folder")
+        raise fail(f"{data_dir} is not a folder")
     try:
         metrics = train(
             data_dir, out, val_split, log=lambda m: typer.echo(m, err=True), epochs=epochs
         )
         write_card(out)
     except SpinscopeError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     typer.echo(json.dumps(metrics, indent=1))
 
 
@@ -99,7 +94,7 @@ def predict_cmd(
             keep = corpus.read_split(ids)
             missing = [a for a in keep if a not in texts]
             if missing:
-                raise _fail(f"{ids}: article {missing[0]} is not in {articles_dir}")
+                raise fail(f"{ids}: article {missing[0]} is not in {articles_dir}")
             texts = {a: texts[a] for a in keep}
         model = _model(model_dir)
         if spans is not None:
@@ -107,7 +102,7 @@ def predict_cmd(
         else:
             lines = predict_e2e(model, texts)
     except SpinscopeError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     sys.stdout.write(corpus.format_lines(lines))
 
 
@@ -127,11 +122,11 @@ def score_cmd(
     from spinscope.eval import ptc as corpus
 
     if task not in corpus.SCORERS:
-        raise _fail(f"--task must be one of si, tc, e2e (got {task!r})")
+        raise fail(f"--task must be one of si, tc, e2e (got {task!r})")
     try:
         result = corpus.SCORERS[task](corpus.read_labels(gold), corpus.read_labels(pred))
     except SpinscopeError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=1))
         return
@@ -164,7 +159,7 @@ def eval_cmd(
     try:
         result = evaluate(_model(model_dir), data_dir, corpus.read_split(split))
     except SpinscopeError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     typer.echo(json.dumps(result, indent=1))
 
 
@@ -185,5 +180,5 @@ def bench_cmd(
     try:
         result = bench(model_dir, articles_dir, batch_size)
     except SpinscopeError as err:
-        raise _fail(err) from None
+        raise fail(err) from None
     typer.echo(json.dumps(result, indent=1))

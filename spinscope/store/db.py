@@ -16,7 +16,8 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,22 +183,29 @@ class Store:
         row = self._rows(sql.replace("SELECT key", "SELECT key, analyzers"), params)
         return (row[0]["key"], row[0]["analyzers"]) if row else None
 
-    def save_many(self, docs: Sequence[Document]) -> list[str]:
-        """Insert or update ``docs`` in one transaction; returns their store keys."""
-        prepared = [_prepare(doc) for doc in docs]
-        keys: list[str] = []
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor inside one write transaction: committed on success, rolled back on any
+        exception (KeyboardInterrupt too), so a batch is stored whole or not at all."""
         with self._write:
             cur = self.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
-                for item in prepared:
-                    keys.append(_save_one(cur, item))
+                yield cur
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
             finally:
                 cur.close()
+
+    def save_many(self, docs: Sequence[Document]) -> list[str]:
+        """Insert or update ``docs`` in one transaction; returns their store keys."""
+        prepared = [_prepare(doc) for doc in docs]
+        keys: list[str] = []
+        with self._transaction() as cur:
+            for item in prepared:
+                keys.append(_save_one(cur, item))
         return keys
 
     def save(self, doc: Document) -> str:
@@ -205,23 +213,14 @@ class Store:
 
     def delete(self, key: str) -> bool:
         """Remove a document and everything derived from it. False when there was none."""
-        with self._write:
-            cur = self.cursor()
-            try:
-                cur.execute("BEGIN TRANSACTION")
-                found = cur.execute("SELECT count(*) FROM documents WHERE key = ?", [key])
-                n = found.fetchone()[0]
-                for table in ("spans", "provenance", "terms"):
-                    cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
-                for table in ("signatures", "reprints"):
-                    cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
-                cur.execute("DELETE FROM documents WHERE key = ?", [key])
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
+        with self._transaction() as cur:
+            found = cur.execute("SELECT count(*) FROM documents WHERE key = ?", [key])
+            n = found.fetchone()[0]
+            for table in ("spans", "provenance", "terms"):
+                cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
+            for table in ("signatures", "reprints"):
+                cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
+            cur.execute("DELETE FROM documents WHERE key = ?", [key])
         return bool(n)
 
     # -- reading --------------------------------------------------------------------
@@ -343,24 +342,15 @@ class Store:
         dates = {r["doc_key"]: (str(r["published_date"]) if r["published_date"] else None)
                  for r in rows}  # fmt: skip
         clusters = R.cluster(sigs, dates)
-        with self._write:
-            cur = self.cursor()
-            try:
-                cur.execute("BEGIN TRANSACTION")
-                cur.execute("DELETE FROM reprints")
-                values = [
-                    (m.key, n, m.is_origin, m.similarity)
-                    for n, members in enumerate(clusters, start=1)
-                    for m in members
-                ]
-                if values:
-                    cur.executemany("INSERT INTO reprints VALUES (?, ?, ?, ?)", values)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            finally:
-                cur.close()
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM reprints")
+            values = [
+                (m.key, n, m.is_origin, m.similarity)
+                for n, members in enumerate(clusters, start=1)
+                for m in members
+            ]
+            if values:
+                cur.executemany("INSERT INTO reprints VALUES (?, ?, ?, ?)", values)
         return len(clusters)
 
     def relink(self, key: str) -> bool:

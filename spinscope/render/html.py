@@ -70,20 +70,29 @@ def _env() -> Any:
 
 
 def segments(data: dict[str, Any], layers: list[str]) -> list[dict[str, Any]]:
-    """Cut the text at every span boundary; each piece lists the findings covering it."""
+    """Cut the text at every span boundary; each piece lists the findings covering it.
+
+    A sweep over the boundaries keeps the set of open spans, so the cost grows with the
+    number of pieces plus spans, not their product (long articles have thousands).
+    """
     text = data["document"]["text"]
+    order = {layer: n for n, layer in enumerate(layers)}
     spans = [(r.start, r.end, r.layer, r.index) for layer in layers for r in F.rows(data, layer)]
-    cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
-    starts: dict[tuple[str, int], int] = {}
+    opening: dict[int, list[tuple[str, int]]] = {}
+    closing: dict[int, list[tuple[str, int]]] = {}
+    for s, e, layer, i in spans:
+        opening.setdefault(s, []).append((layer, i))
+        closing.setdefault(e, []).append((layer, i))
+    cuts = sorted({0, len(text), *opening, *closing})
+    active: set[tuple[str, int]] = set()
     out = []
     for a, b in itertools.pairwise(cuts):
-        covering = [(layer, i) for s, e, layer, i in spans if s <= a and b <= e]
-        piece: dict[str, Any] = {"text": text[a:b], "refs": covering, "anchors": []}
-        for ref in covering:
-            if ref not in starts:
-                starts[ref] = a
-                piece["anchors"].append(f"f-{ref[0]}-{ref[1]}")
-        out.append(piece)
+        active.difference_update(closing.get(a, ()))
+        new = sorted(opening.get(a, ()), key=lambda ref: (order[ref[0]], ref[1]))
+        active.update(new)
+        covering = sorted(active, key=lambda ref: (order[ref[0]], ref[1]))
+        anchors = [f"f-{layer}-{i}" for layer, i in new]
+        out.append({"text": text[a:b], "refs": covering, "anchors": anchors})
     return out
 
 

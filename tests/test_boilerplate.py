@@ -41,3 +41,14 @@ def test_analyzer_spans_are_whole_lines_without_surrounding_space() -> None:
     spans = {(s.start, s.end): s.label for s in doc.layer("boilerplate")}
     assert spans == gold
     assert doc.provenance[-1].analyzer == "boilerplate"
+
+
+def test_survey_lists_flagged_lines_of_real_articles(tmp_path: Path) -> None:
+    from spinscope.eval.boilerplate import survey
+
+    (tmp_path / "a.txt").write_text("Title\nBody sentence about the bridge.\nRead more:\n")
+    (tmp_path / "b.txt").write_text("Another body line.\n© 2024 Sample News\n")
+    files, lines, kinds, flagged = survey([tmp_path])
+    assert (files, lines) == (2, 5)
+    assert dict(kinds) == {"read_more": 1, "copyright": 1}
+    assert ("a.txt", "read_more", "Read more:") in flagged

@@ -2,6 +2,10 @@
 
 Usage: ``python -m spinscope.eval.boilerplate tests/data/boilerplate``
 
+``python -m spinscope.eval.boilerplate --survey FOLDER...`` lists every line the rules flag
+in real, unannotated articles (``*.txt``) with counts per kind, so a person can judge the
+precision on real text line by line.
+
 Annotated texts mark each boilerplate line with a ``[[kind]] `` prefix; the marker is
 removed to make the analyzed text. A predicted line counts as correct when its span equals
 the gold span; kind accuracy is measured on correctly found lines.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +85,38 @@ def evaluate(folder: Path) -> tuple[Scores, list[str]]:
     return scores, errors
 
 
+def survey(folders: list[Path]) -> tuple[int, int, Counter[str], list[tuple[str, str, str]]]:
+    """(files, lines, flagged lines per kind, [(file, kind, line)]) over ``*.txt`` files."""
+    from spinscope.analyzers.boilerplate import classify_line
+
+    kinds: Counter[str] = Counter()
+    flagged, files, lines = [], 0, 0
+    for folder in folders:
+        for path in sorted(folder.rglob("*.txt")):
+            files += 1
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                lines += 1
+                kind = classify_line(line)
+                if kind:
+                    kinds[kind] += 1
+                    flagged.append((path.name, kind, line.strip()))
+    return files, lines, kinds, flagged
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
+    if args[:1] == ["--survey"]:
+        folders = [Path(a) for a in args[1:]]
+        missing = [str(f) for f in folders if not f.is_dir()]
+        if not folders or missing:
+            print(f"error: --survey needs folders of .txt articles ({', '.join(missing)})",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        files, lines, kinds, flagged = survey(folders)
+        for name, kind, line in flagged:
+            print(f"{kind}\t{name}\t{line}")
+        print(f"{files} files, {lines} lines, {sum(kinds.values())} flagged: {dict(kinds)}")
+        return 0
     folder = Path(args[0] if args else "tests/data/boilerplate")
     if not folder.is_dir():
         print(f"error: {folder} is not a folder of annotated texts", file=sys.stderr)

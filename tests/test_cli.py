@@ -110,3 +110,14 @@ def test_python_api_matches_the_cli(article_file: Path) -> None:
     assert doc.text == article_file.read_text(encoding="utf-8")
     raw = spinscope.analyze(ARTICLE, layers=["boilerplate"])
     assert [s.label for s in raw.layer("boilerplate")] == ["contact", "follow"]
+
+
+def test_running_the_pipeline_twice_replaces_every_layer() -> None:
+    import spinscope
+
+    pipe = spinscope.load_pipeline()
+    doc = spinscope.analyze(ARTICLE, pipeline=pipe)
+    first = {layer: len(spans) for layer, spans in doc.spans.items()}
+    pipe.run(doc)
+    assert {layer: len(spans) for layer, spans in doc.spans.items()} == first
+    assert len(doc.provenance) == len(pipe.analyzers)

@@ -84,12 +84,39 @@ class BaseAnalyzer:
             analyzer=self.name, version=self.version, model=self.model, metrics=dict(self.metrics)
         )
 
+    def reset(self, docs: Sequence[Document]) -> None:
+        """Drop this analyzer's layers from ``docs``: running again replaces, never duplicates."""
+        for doc in docs:
+            for layer in self.provides:
+                doc.spans.pop(layer, None)
+
     def record(self, doc: Document) -> None:
         """Mark this analyzer's layers as computed and add its provenance to ``doc``."""
         for layer in self.provides:
             doc.start_layer(layer)
         doc.provenance = [p for p in doc.provenance if p.analyzer != self.name]
         doc.provenance.append(self.provenance())
+
+
+def english_only(docs: Sequence[Document], layer: str) -> list[Document]:
+    """The documents these English rules can read; the others get a warning.
+
+    Ingest already refuses confidently non-English text unless asked to go on, and a
+    language guess on a short English text can be wrong ("Drones hit Kursk." reads as
+    Norwegian), so only the script decides here: a text mostly in non-Latin letters
+    (a Russian or Ukrainian article) would yield nonsense, and is left empty, with a note.
+    """
+    out = []
+    for doc in docs:
+        letters = [c for c in doc.text[:20000] if c.isalpha()]
+        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
+        if not letters or latin / len(letters) >= 0.5:
+            out.append(doc)
+            continue
+        note = f"{layer}: not computed, the text is mostly in a non-Latin script (English only)"
+        if note not in doc.meta.warnings:
+            doc.meta.warnings.append(note)
+    return out
 
 
 def _entry_points() -> dict[str, str]:

@@ -248,7 +248,7 @@ class BoilerplateAnalyzer(BaseAnalyzer):
     }
 
     def __call__(self, doc: Document) -> None:
-        doc.spans["boilerplate"] = []
+        self.reset([doc])
         for start, end, kind in find_boilerplate(doc):
             doc.add_span("boilerplate", start, end, kind)
         self.record(doc)

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.analyzers.base import BaseAnalyzer, english_only
 from spinscope.config import Settings
 from spinscope.document import Document
 from spinscope.models import MODELS_DIR, onnx_session, tokenizer
@@ -203,11 +203,10 @@ class ClaimsAnalyzer(BaseAnalyzer):
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         from spinscope.analyzers.attribution import claim_attribution, is_testimony
-        from spinscope.analyzers.entities import english_only
         from spinscope.models.parse import parse_many
 
+        self.reset(docs)
         for doc in docs:
-            doc.spans.pop("claims", None)  # running again replaces, never duplicates
             self.record(doc)
         # The model and the rules read English; other scripts get an empty layer and a note.
         docs = english_only(docs, self.name)

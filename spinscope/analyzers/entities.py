@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.analyzers.base import BaseAnalyzer, english_only
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document
 from spinscope.geo.gazetteer import DEMONYMS, Place, gazetteer, resolve
@@ -95,34 +95,12 @@ class EntitiesAnalyzer(BaseAnalyzer):
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
-        for doc in docs:
-            doc.spans.pop("entities", None)  # running again replaces, never duplicates
+        self.reset(docs)
         english = english_only(docs, self.name)
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             annotate(doc, parsed)
         for doc in docs:
             self.record(doc)
-
-
-def english_only(docs: Sequence[Document], layer: str) -> list[Document]:
-    """The documents these English rules can read; the others get a warning.
-
-    Ingest already refuses confidently non-English text unless asked to go on, and a
-    language guess on a short English text can be wrong ("Drones hit Kursk." reads as
-    Norwegian), so only the script decides here: a text mostly in non-Latin letters
-    (a Russian or Ukrainian article) would yield nonsense, and is left empty, with a note.
-    """
-    out = []
-    for doc in docs:
-        letters = [c for c in doc.text[:20000] if c.isalpha()]
-        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-        if not letters or latin / len(letters) >= 0.5:
-            out.append(doc)
-            continue
-        note = f"{layer}: not computed, the text is mostly in a non-Latin script (English only)"
-        if note not in doc.meta.warnings:
-            doc.meta.warnings.append(note)
-    return out
 
 
 # -- the per-document pass ----------------------------------------------------------------

@@ -59,10 +59,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.analyzers.base import BaseAnalyzer, english_only
 from spinscope.analyzers.casualties import casualties
 from spinscope.analyzers.dates import normalize_date
-from spinscope.analyzers.entities import english_only
 from spinscope.document import Document, Span
 from spinscope.geo.gazetteer import DEMONYMS, gazetteer
 from spinscope.models import SPACY_PACKAGE
@@ -157,8 +156,7 @@ class EventsAnalyzer(BaseAnalyzer):
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
-        for doc in docs:
-            doc.spans.pop("events", None)  # running again replaces, never duplicates
+        self.reset(docs)
         english = english_only(docs, self.name)
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             for event in extract(doc, parsed):

@@ -430,6 +430,7 @@ class TechniquesAnalyzer(BaseAnalyzer):
     def pipe(self, docs: Sequence[Document], batch_size: int = 16) -> None:
         """Analyze ``docs``; windows of several documents share encoder batches."""
         net = self.net
+        self.reset(docs)
         chunk = 8  # documents whose windows are batched together
         for i in range(0, len(docs), chunk):
             group = docs[i : i + chunk]

@@ -61,6 +61,53 @@ def test_snap_to_words_widens_partial_words_and_trims_space():
     assert tech.snap_to_words(text, 0, 24) == (2, 22)
 
 
+def test_snap_to_words_keeps_contractions_and_possessives_whole():
+    text = "the fog of irony weren’t thick; Steinle's killer hasn't"
+    i = text.index("fog")
+    assert text[slice(*tech.snap_to_words(text, i, text.index("’")))] == "fog of irony weren’t"
+    i = text.index("s killer")
+    assert text[slice(*tech.snap_to_words(text, i, i + 8))] == "Steinle's killer"
+    # a quote mark that closes a word is not an apostrophe inside one
+    assert tech.snap_to_words("‘thugs’ here", 1, 6) == (1, 6)
+
+
+def test_sentence_bounds_stop_at_sentence_ends_and_lines():
+    text = "Title\nHe said it. But they doubt that it works! Why? “Because,” he said.\nNext."
+
+    def around(word: str) -> str:
+        i = text.index(word)
+        return text[slice(*tech.sentence_bounds(text, i, i + len(word)))]
+
+    assert around("doubt that") == "But they doubt that it works!"
+    assert around("Because") == "“Because,” he said."
+    assert around("Why") == "Why?"
+    assert around("it works!") == "But they doubt that it works!"
+    assert around("Title") == "Title"
+    assert around("works! Why") == "But they doubt that it works! Why?"  # never narrower
+    assert around("Next") == "Next."
+    assert tech.sentence_bounds("Mr. Smith doubts it. Yes.", 4, 9) == (0, 20)  # not at "Mr."
+    assert tech.sentence_bounds("The U.S. Army and J. Doe lie. So.", 18, 24) == (0, 29)
+
+
+def test_function_word_spans_are_not_findings():
+    assert not tech.has_content_word("the")
+    assert not tech.has_content_word("in the")
+    assert tech.has_content_word("the regime")
+
+
+def test_widened_duplicates_collapse_to_one_span_per_technique():
+    found = [
+        (0, 40, "Doubt", 0.3, 0.5),  # two cores of one sentence, both widened to it
+        (0, 40, "Doubt", 0.6, 0.4),
+        (5, 12, "Doubt", 0.2, 0.3),  # inside the sentence span of the same technique
+        (5, 12, "Loaded_Language", 0.7, 0.8),  # another technique: kept
+    ]
+    assert tech._drop_contained(found) == [
+        (0, 40, "Doubt", 0.6, 0.5),
+        (5, 12, "Loaded_Language", 0.7, 0.8),
+    ]
+
+
 def test_windows_cover_every_piece_with_overlap():
     for n in (1, 254, 255, 600, 1000):
         wins = tech.windows(n, 254, 192)

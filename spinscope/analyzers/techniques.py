@@ -142,17 +142,84 @@ def merge_close(
     return [(int(s), int(e), c) for s, e, c in out]
 
 
+def _in_word(text: str, i: int) -> bool:
+    """``text[i]`` is part of a word: a word character, or an apostrophe inside a word
+    (``weren’t``, ``Steinle's``), which the tokenizer splits off as its own piece."""
+    if _WORD.match(text[i]):
+        return True
+    return (
+        text[i] in "'’"
+        and 0 < i < len(text) - 1
+        and bool(_WORD.match(text[i - 1]))
+        and bool(_WORD.match(text[i + 1]))
+    )
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen a span that starts or ends inside a word to the whole word; trim whitespace."""
-    while start > 0 and _WORD.match(text[start - 1]) and _WORD.match(text[start]):
+    while start > 0 and _in_word(text, start - 1) and _in_word(text, start):
         start -= 1
-    while end < len(text) and _WORD.match(text[end - 1]) and _WORD.match(text[end]):
+    while end < len(text) and _in_word(text, end - 1) and _in_word(text, end):
         end += 1
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9])")
+
+
+_ABBREVIATION_WORDS = (
+    "mr mrs ms dr prof st jr sr sen rep gen gov col lt sgt capt no vs etc inc co corp "
+    "u.s u.k u.n e.g i.e jan feb mar apr aug sept sep oct nov dec"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+
+
+def _ends(text: str, m: re.Match) -> bool:
+    """A match of _SENTENCE_END really ends a sentence: not "Mr.", "U.S." or an initial."""
+    if text[m.start()] != ".":
+        return True
+    word = re.search(r"[\w.]*$", text[max(0, m.start() - 12) : m.start()])
+    w = word.group().lower() if word else ""
+    return not (w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()))
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``: from the last sentence end (or line start)
+    before it to the next sentence end (or line end) after it, whitespace trimmed.
+
+    Techniques that argue (Doubt, Causal_Oversimplification, Appeal_to_Authority, ...) are
+    annotated over whole sentences or clauses while the encoder's confident pieces are the
+    few words that give them away; this widens such spans to the sentence.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    ends = [m for m in _SENTENCE_END.finditer(text, line_start, line_end) if _ends(text, m)]
+    s = max((m.end() for m in ends if m.end() <= start), default=line_start)
+    closes = [m.start() + len(m.group().rstrip()) for m in ends]  # after the punctuation
+    e = min((c for c in closes if c >= end), default=line_end)
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return min(s, start), max(e, end)
+
+
+_FUNCTION_WORD_LIST = (
+    "a an the of to in on at for by with from as into than and or but nor so yet that "
+    "which who whom whose this these those is are was were be been being it its"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+
+
+def has_content_word(span: str) -> bool:
+    """False for spans made only of function words ("a", "the", "in the"): the encoder
+    sometimes marks one next to a loaded phrase, and no technique lives in them alone."""
+    return any(w not in _FUNCTION_WORDS for w in re.findall(r"\w+", span.lower()))
 
 
 def _norm(s: str) -> str:
@@ -185,6 +252,22 @@ class Encoded:
 
     ids: list[int]
     offsets: list[tuple[int, int]]
+
+
+def _drop_contained(
+    found: list[tuple[int, int, str, float, float]],
+) -> list[tuple[int, int, str, float, float]]:
+    """One span per technique and place: a span inside another span of the same technique
+    (two cores of one sentence both widened to it) is dropped; the kept span takes the
+    better confidence and probability."""
+    kept: list[list[Any]] = []
+    for s, e, label, conf, prob in sorted(found, key=lambda x: (x[2], x[0], -x[1])):
+        last = kept[-1] if kept else None
+        if last and last[2] == label and s >= last[0] and e <= last[1]:
+            last[3], last[4] = max(last[3], conf), max(last[4], prob)
+        else:
+            kept.append([s, e, label, conf, prob])
+    return sorted(((s, e, lab, c, p) for s, e, lab, c, p in kept), key=lambda x: (x[0], x[1]))
 
 
 class TechniquesModel:
@@ -336,6 +419,9 @@ class TechniquesModel:
     ) -> list[tuple[int, int, str, float, float]]:
         """(start, end, technique, span confidence, technique probability), uncalibrated."""
         second = self.config["second_label"] if second_label is None else second_label
+        # Argument-level techniques are annotated over sentences: widen their spans.
+        long_labels = set(self.config.get("sentence_techniques", []))
+        widen = self.config.get("sentence_widen", 2.0)  # > 1: never
         found: list[tuple[int, int, str, float, float]] = []
         for seg, (probs, hidden) in zip(segs, outputs, strict=True):
             decoded = self.decode_spans(text, seg, probs, threshold)
@@ -344,13 +430,19 @@ class TechniquesModel:
             spans = [(s, e) for s, e, _ in decoded]
             confs = [c for _, _, c in decoded]
             lp = self.classify(self.span_features(text, seg, hidden, spans))
+            lo, hi = seg.offsets[0][0], seg.offsets[-1][1]
             for (s, e), conf, row in zip(spans, confs, lp, strict=True):
                 order = row.argsort()[::-1]
                 for rank, j in enumerate(order[:2]):
                     if rank == 1 and row[j] < second:
                         break
-                    found.append((s, e, self.labels[j], conf, float(row[j])))
-        return found
+                    label, prob = self.labels[j], float(row[j])
+                    if label in long_labels and prob >= widen:
+                        ws, we = sentence_bounds(text, s, e)
+                        found.append((max(ws, lo), min(we, hi), label, conf, prob))
+                    else:
+                        found.append((s, e, label, conf, prob))
+        return _drop_contained(found)
 
     def decode_spans(
         self, text: str, seg: Encoded, probs: Any, threshold: float | None = None, **kw: Any
@@ -375,7 +467,7 @@ class TechniquesModel:
                 spans.append((s, e, conf))
         spans = merge_close(text, spans, int(cfg.get("merge_gap", 0)))
         min_conf = cfg.get("min_conf", 0.0)
-        return [x for x in spans if x[2] >= min_conf]
+        return [x for x in spans if x[2] >= min_conf and has_content_word(text[x[0] : x[1]])]
 
     def calibrate(self, span_conf: float, label_prob: float) -> float:
         """Platt-scaled probability that the span and its technique agree with annotators."""

@@ -67,6 +67,10 @@ def test_snap_to_words_keeps_contractions_and_possessives_whole():
     assert text[slice(*tech.snap_to_words(text, i, text.index("’")))] == "fog of irony weren’t"
     i = text.index("s killer")
     assert text[slice(*tech.snap_to_words(text, i, i + 8))] == "Steinle's killer"
+    text = "a plan to sabotage Russia-U.S. talks. Next"
+    i = text.index("Russia")
+    assert text[slice(*tech.snap_to_words(text, i, i + 8))] == "Russia-U.S"
+    assert tech.snap_to_words(text, 0, 6) == (0, 6)  # "a plan": no joiner at its ends
     # a quote mark that closes a word is not an apostrophe inside one
     assert tech.snap_to_words("‘thugs’ here", 1, 6) == (1, 6)
 

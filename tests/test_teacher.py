@@ -85,3 +85,26 @@ def test_read_unlabeled_keys_by_relative_path_and_skips_empty_files(tmp_path):
     assert texts["u:a/one"] == "First article."
     with pytest.raises(SystemExit):
         read_unlabeled(tmp_path / "a" / "nothing-here")
+
+
+def test_soft_targets_cover_every_word_piece_the_student_trains_on():
+    """Soft targets are indexed by the student's word pieces of the whole article: one row
+    per piece (also past the first window and after multi-byte characters), each a BIO
+    distribution."""
+    import numpy as np
+
+    from spinscope.analyzers.techniques import WINDOW, TechniquesModel
+    from spinscope.train.teacher import soft_targets
+
+    model = TechniquesModel()
+    text = "Kyiv’s “heroic” résistance — a shameful, disgusting farce. " * 60
+    short = "They are traitors and cowards."
+    logs: list[str] = []
+    soft = soft_targets(model, {"long": text, "short": short}, log=logs.append)
+    student = model.tok.encode(text, add_special_tokens=False).ids
+    assert len(student) > WINDOW
+    assert soft["long"].shape == (len(student), 3)
+    assert soft["long"].dtype == np.float16
+    assert np.allclose(soft["long"].astype(np.float32).sum(1), 1.0, atol=1e-2)
+    assert soft["short"].shape == (len(model.encode(short).ids), 3)
+    assert logs  # progress is reported

@@ -653,8 +653,6 @@ def fit_teacher(
     import gzip
     import pickle
 
-    from tokenizers import Tokenizer
-
     from spinscope.analyzers.techniques import TechniquesModel
     from spinscope.eval.techniques import evaluate
     from spinscope.train import teacher
@@ -675,18 +673,20 @@ def fit_teacher(
         **{k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes")},
     }
     model_dir = tdir / "model"
-    if val_ids and not (model_dir / "config.json").exists():
+    if not (model_dir / "config.json").exists() or "tuning" not in json.loads(
+        (model_dir / "config.json").read_text()
+    ):
         model_dir.mkdir(parents=True, exist_ok=True)
         dev = {"dev_articles": summary["dev_articles"]}
         (model_dir / "config.json").write_text(json.dumps(dev))
         export(tdir, model_dir, quantize=False, log=log, base=base)
         tune(data_dir, model_dir, summary["dev_articles"], log=log, val_ids=val_ids)
+    model = TechniquesModel(model_dir)
+    record["dev_si_f1"] = model.config["tuning"]["dev_si_f1"]
     if val_ids:
-        val = evaluate(TechniquesModel(model_dir), train_dir, val_ids)
-        cfg = json.loads((model_dir / "config.json").read_text())
-        record["dev_si_f1"] = cfg["tuning"]["dev_si_f1"]
+        val = evaluate(model, train_dir, val_ids)
         record.update({task: val[task]["f1"] for task in ("si", "tc", "e2e")})
-        log(f"teacher: {record}")
+    log(f"teacher: {record}")
     soft_path = tdir / "soft_targets.pkl.gz"
     unl = teacher.read_unlabeled(unlabeled) if unlabeled else {}
     if soft_path.exists():
@@ -694,11 +694,7 @@ def fit_teacher(
     else:
         texts = corpus.read_articles(train_dir)
         texts = {a: texts[a] for a in summary["train_articles"]}
-        tok = Tokenizer.from_file(str(base / "tokenizer.json"))
-        tok.no_truncation()
-        tok.no_padding()
-        net = load_net(base, tdir / "net.pt")
-        soft = teacher.soft_targets(net, tok, {**texts, **unl}, log=log)
+        soft = teacher.soft_targets(model, {**texts, **unl}, log=log)
         soft_path.write_bytes(gzip.compress(pickle.dumps(soft)))
     missing = [a for a in unl if a not in soft]
     if missing:

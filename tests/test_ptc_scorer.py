@@ -109,3 +109,47 @@ def test_score_command_prints_scores_and_rejects_bad_task(tmp_path, capsys):
     assert "F1 1.0000" in capsys.readouterr().out
     assert main(["ptc", "score", str(gold), str(gold), "--task", "nope"]) == 2
     assert main(["ptc", "score", str(gold), str(tmp_path / "missing.tsv")]) == 2
+
+
+def _articles(n: int, hit: int) -> tuple[list, list]:
+    """n articles with one gold span each; the prediction finds it in the first ``hit``."""
+    gold = [(f"{k}", "Doubt", 0, 10) for k in range(n)]
+    pred = [(f"{k}", "Doubt", 0, 10) for k in range(hit)]
+    pred += [(f"{k}", "Doubt", 20, 30) for k in range(hit, n)]
+    return gold, pred
+
+
+def test_bootstrap_interval_brackets_the_score_and_narrows_with_more_articles():
+    gold, pred = _articles(20, 10)
+    f1 = ptc.score_si(gold, pred).f1
+    lo, hi = ptc.bootstrap_f1("si", gold, pred, n=300, seed=1)
+    assert lo < f1 < hi
+    assert (lo, hi) == ptc.bootstrap_f1("si", gold, pred, n=300, seed=1)  # reproducible
+    gold, pred = _articles(200, 100)
+    lo2, hi2 = ptc.bootstrap_f1("si", gold, pred, n=300, seed=1)
+    assert hi2 - lo2 < hi - lo
+    # a perfect system always scores 1
+    assert ptc.bootstrap_f1("e2e", gold, gold, n=50) == (1.0, 1.0)
+
+
+def test_paired_bootstrap_tells_a_better_system_apart_and_a_copy_not():
+    gold, pred = _articles(30, 15)
+    _, worse = _articles(30, 5)
+    lo, _ = ptc.bootstrap_f1("si", gold, pred, n=300, versus=worse)
+    assert lo > 0
+    assert ptc.bootstrap_f1("si", gold, pred, n=100, versus=pred) == (0.0, 0.0)
+    with pytest.raises(ValueError):
+        ptc.bootstrap_f1("si", gold, pred, n=0)
+    with pytest.raises(InputError, match="nothing to resample"):
+        ptc.bootstrap_f1("si", [], [], n=10)
+
+
+def test_score_command_bootstrap_options(tmp_path, capsys):
+    gold = DATA / "train-task-TC.labels"
+    assert main(["ptc", "score", str(gold), str(gold), "--task", "si", "--bootstrap", "50"]) == 0
+    assert "95% interval" in capsys.readouterr().out
+    args = ["ptc", "score", str(gold), str(gold), "--versus", str(gold)]
+    assert main(args) == 2  # --versus needs --bootstrap
+    assert "--bootstrap" in capsys.readouterr().err
+    assert main([*args, "--bootstrap", "20", "--json"]) == 0
+    assert '"f1_difference_95_interval": [\n  0.0,\n  0.0\n ]' in capsys.readouterr().out

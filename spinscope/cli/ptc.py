@@ -116,26 +116,62 @@ def score_cmd(
         "e2e", "--task", help="si (spans only), tc (technique on gold spans) or e2e (both)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print all numbers as JSON."),
+    bootstrap: int = typer.Option(
+        0,
+        "--bootstrap",
+        min=0,
+        help="Also print a 95% interval of F1 from N resamplings of the articles (e.g. 1000).",
+    ),
+    versus: Path | None = typer.Option(
+        None,
+        "--versus",
+        help="Another system's predictions: with --bootstrap, the interval of the F1 difference.",
+    ),
 ) -> None:
     """Score predictions with the SemEval-2020 Task 11 rules (see the corpus README).
 
-    Example:  spinscope ptc score gold.tsv pred.tsv --task si
+    With --bootstrap N the F1 comes with a 95% interval over articles: how far the score
+    could move on another sample of articles like these. Add --versus OTHER.tsv to get the
+    interval of F1(PRED) - F1(OTHER) on the same resampled articles (paired): when it holds
+    0, the gold data do not tell the two systems apart.
+
+    Example:  spinscope ptc score gold.tsv pred.tsv --task si --bootstrap 1000
     """
     from spinscope.eval import ptc as corpus
 
     if task not in corpus.SCORERS:
         raise fail(f"--task must be one of si, tc, e2e (got {task!r})")
     try:
-        result = corpus.SCORERS[task](corpus.read_labels(gold), corpus.read_labels(pred))
+        if versus is not None and not bootstrap:
+            raise fail("--versus compares two systems by resampling; add --bootstrap 1000")
+        gold_lines, pred_lines = corpus.read_labels(gold), corpus.read_labels(pred)
+        result = corpus.SCORERS[task](gold_lines, pred_lines)
+        other = corpus.read_labels(versus) if versus is not None else None
+        interval = (
+            corpus.bootstrap_f1(task, gold_lines, pred_lines, bootstrap, versus=other)
+            if bootstrap
+            else None
+        )
     except SpinscopeError as err:
         raise fail(err) from None
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), indent=1))
+        out = result.as_dict()
+        if interval:
+            key = "f1_difference_95_interval" if other is not None else "f1_95_interval"
+            out[key] = [round(v, 4) for v in interval]
+            out["bootstrap_samples"] = bootstrap
+        typer.echo(json.dumps(out, indent=1))
         return
     typer.echo(
         f"{task.upper()}  P {result.precision:.4f}  R {result.recall:.4f}  F1 {result.f1:.4f}"
         f"  (pred {result.n_pred}, gold {result.n_gold})"
     )
+    if interval:
+        what, fmt = (f"F1 minus {versus.name}'s F1", "+.4f") if other is not None else ("F1", ".4f")
+        typer.echo(
+            f"  {what}, 95% interval over articles ({bootstrap} resamplings): "
+            f"{interval[0]:{fmt}} to {interval[1]:{fmt}}"
+        )
     for label, r in sorted(result.per_label.items()):
         typer.echo(
             f"  {label:38s} P {r.precision:.4f}  R {r.recall:.4f}  F1 {r.f1:.4f}"

@@ -822,6 +822,7 @@ spinscope ptc eval ../shared/data/ptc/train --split ../shared/data/ptc/splits/va
 V=../shared/data/ptc/splits/val.txt
 spinscope ptc predict ../shared/data/ptc/train/articles --ids $V > pred.tsv      # end to end
 spinscope ptc score GOLD.tsv pred.tsv --task si      # and --task e2e
+spinscope ptc score GOLD.tsv pred.tsv --task si --bootstrap 1000   # 95% interval over articles
 spinscope ptc predict ../shared/data/ptc/train/articles --spans GOLD.tsv > tc.tsv
 spinscope ptc score GOLD.tsv tc.tsv --task tc
 spinscope ptc bench ../shared/data/ptc/unlabeled/articles

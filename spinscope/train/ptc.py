@@ -848,6 +848,10 @@ word embeddings frozen, seed {seed}; plus about 2 min for export, quantization a
   are plain errors ("doomed to fail" is fine, "repel invasions without" is not).
 - Rare techniques (Bandwagon/Reductio_ad_hitlerum, Thought-terminating_Cliches, Slogans,
   Whataboutism) are seldom predicted; Loaded_Language and Name_Calling dominate.
+- Labels that PTC's annotators rarely met are missed even when blatant: in the Belgorod
+  example the headline's "Kiev regime" gets P(technique) ~0.1 per piece (threshold 0.5), and
+  "Ukrainian terrorism" is missed too; the MPNet teacher and the distilled students missed
+  them as well. The corpus is 2017-2019 English news, little of it on Russia and Ukraine.
 - Quotations are not distinguished from the author's voice: a technique used by a quoted
   speaker is marked like one used by the author.
 - Repetition is decided from exact (case-folded) repeats of the phrase in the same text.

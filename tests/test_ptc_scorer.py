@@ -153,3 +153,21 @@ def test_score_command_bootstrap_options(tmp_path, capsys):
     assert "--bootstrap" in capsys.readouterr().err
     assert main([*args, "--bootstrap", "20", "--json"]) == 0
     assert '"f1_difference_95_interval": [\n  0.0,\n  0.0\n ]' in capsys.readouterr().out
+
+
+def test_eval_command_reports_every_task_with_intervals(tmp_path, capsys):
+    import json
+
+    split = tmp_path / "split.txt"
+    split.write_text("1001\n1002\n")
+    args = ["ptc", "eval", str(DATA), "--split", str(split), "--bootstrap", "30"]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["articles"] == 2
+    for task in ("si", "tc", "e2e"):
+        lo, hi = result[task]["f1_95_interval"]
+        assert 0.0 <= lo <= hi <= 1.0
+    assert result["tc"]["n_gold"] == 5  # every gold line is named
+    split.write_text("1001\n9999\n")  # an id that is not in the folder: a message, no traceback
+    assert main(args) == 2
+    assert "9999" in capsys.readouterr().err

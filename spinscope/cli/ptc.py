@@ -186,6 +186,9 @@ def eval_cmd(
     model_dir: Path | None = typer.Option(
         None, "--model", help="Model folder (default: the committed model)."
     ),
+    bootstrap: int = typer.Option(
+        0, "--bootstrap", min=0, help="Add a 95% interval of each F1 from N article resamplings."
+    ),
 ) -> None:
     """SI, TC and end-to-end scores (with per-technique P/R/F1) on a split, as JSON.
 
@@ -195,7 +198,7 @@ def eval_cmd(
     from spinscope.eval.techniques import evaluate
 
     try:
-        result = evaluate(_model(model_dir), data_dir, corpus.read_split(split))
+        result = evaluate(_model(model_dir), data_dir, corpus.read_split(split), bootstrap)
     except SpinscopeError as err:
         raise fail(err) from None
     typer.echo(json.dumps(result, indent=1))

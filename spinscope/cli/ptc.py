@@ -93,11 +93,7 @@ def predict_cmd(
     try:
         texts = corpus.read_articles(articles_dir)
         if ids is not None:
-            keep = corpus.read_split(ids)
-            missing = [a for a in keep if a not in texts]
-            if missing:
-                raise fail(f"{ids}: article {missing[0]} is not in {articles_dir}")
-            texts = {a: texts[a] for a in keep}
+            texts = corpus.select(texts, corpus.read_split(ids), articles_dir)
         model = _model(model_dir)
         if spans is not None:
             lines = predict_tc(model, texts, corpus.read_labels(spans))

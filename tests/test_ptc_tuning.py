@@ -99,3 +99,37 @@ def test_tuning_on_folds_equals_tuning_on_the_same_articles_as_one_dev_slice(tmp
     # the fold models are only read: the committed model and the fold folder keep their config
     assert json.loads((fold_model / "config.json").read_text()) == committed
     assert json.loads((MODEL_DIR / "config.json").read_text()) == committed
+
+
+def test_fit_stages_reuses_a_trained_stage_and_retrains_a_changed_one(tmp_path, monkeypatch):
+    from spinscope.train import ptc
+
+    stage = {"epochs": 6.0, "lr": 2e-4}
+    done = {
+        **stage,
+        "seed": ptc.RECIPE["seed"],
+        "bf16": ptc.RECIPE.get("bf16", False),
+        "distilled": False,
+        "dev_articles": ["a", "b"],
+        "steps": 10,
+        "train_minutes": 1.0,
+        "alpha": None,
+    }
+    (tmp_path / "stage1").mkdir()
+    (tmp_path / "stage1" / "net.pt").write_bytes(b"weights")
+    (tmp_path / "stage1" / "train_summary.json").write_text(json.dumps(done))
+    calls = []
+
+    def fake_fit(data_dir, out, val_ids, **kw):
+        calls.append(kw["holdout"])
+        return {**done, "dev_articles": sorted(kw["holdout"] or []), "steps": 99}
+
+    monkeypatch.setattr(ptc, "fit", fake_fit)
+    stage_dir, _, runs = ptc.fit_stages(
+        tmp_path, tmp_path, [], [stage], log=lambda m: None, holdout=["b", "a"]
+    )
+    assert calls == [] and stage_dir == tmp_path / "stage1" and runs[0]["steps"] == 10
+    _, _, runs = ptc.fit_stages(tmp_path, tmp_path, [], [stage], log=lambda m: None, holdout=["c"])
+    assert calls == [["c"]] and runs[0]["steps"] == 99
+    ptc.fit_stages(tmp_path, tmp_path, [], [{**stage, "lr": 1e-4}], log=lambda m: None)
+    assert len(calls) == 2  # another learning rate is another stage

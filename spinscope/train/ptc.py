@@ -816,6 +816,9 @@ def cv_folds(ids: list[str], k: int) -> list[list[str]]:
     return [sorted(order[i::k]) for i in range(k)]
 
 
+RUN_KEYS = ("epochs", "lr", "steps", "train_minutes", "seed", "alpha")
+
+
 def fit_stages(
     data_dir: Path,
     work: Path,
@@ -825,13 +828,31 @@ def fit_stages(
     holdout: list[str] | None = None,
 ) -> tuple[Path, dict, list[dict]]:
     """Run the recipe's stages in ``work/stage*``; returns the last stage's folder, its
-    training summary and one record per stage."""
+    training summary and one record per stage. A stage already trained there with the same
+    settings (and held-out articles) is reused, so an interrupted run resumes."""
     init, runs = None, []
     stage_dir, summary = work, {}
     for n, stage in enumerate(stages):
         stage_dir = work / f"stage{n + 1}"
         stage_dir.mkdir(parents=True, exist_ok=True)
         shown = {k: v for k, v in stage.items() if k not in ("soft", "unlabeled")}
+        prev = stage_dir / "train_summary.json"
+        want = {
+            "epochs": stage["epochs"],
+            "lr": stage["lr"],
+            "seed": RECIPE["seed"],
+            "bf16": RECIPE.get("bf16", False),
+            "distilled": "soft" in stage,
+        }
+        if prev.exists() and (stage_dir / "net.pt").exists():
+            summary = json.loads(prev.read_text())
+            if {k: summary.get(k) for k in want} == want and (
+                holdout is None or summary["dev_articles"] == sorted(holdout)
+            ):
+                log(f"stage {n + 1}/{len(stages)}: {shown}, already trained in {stage_dir}")
+                runs.append({k: summary[k] for k in RUN_KEYS})
+                init = stage_dir / "net.pt"
+                continue
         log(f"stage {n + 1}/{len(stages)}: {shown}")
         summary = fit(
             data_dir,
@@ -844,9 +865,7 @@ def fit_stages(
             bf16=RECIPE.get("bf16", False),
             **stage,
         )
-        runs.append(
-            {k: summary[k] for k in ("epochs", "lr", "steps", "train_minutes", "seed", "alpha")}
-        )
+        runs.append({k: summary[k] for k in RUN_KEYS})
         init = stage_dir / "net.pt"
     return stage_dir, summary, runs
 

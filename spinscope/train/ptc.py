@@ -647,7 +647,11 @@ def tune(
             "articles": len(held_out),
             **{
                 task: {
-                    **corpus.SCORERS[task](gold, pred).as_dict(),
+                    **{
+                        k: v
+                        for k, v in corpus.SCORERS[task](gold, pred).as_dict().items()
+                        if k != "per_label"
+                    },
                     "f1_95_interval": [
                         round(x, 4) for x in corpus.bootstrap_f1(task, gold, pred, 1000)
                     ],

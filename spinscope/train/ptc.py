@@ -1049,8 +1049,8 @@ spinscope ptc bench ../shared/data/ptc/unlabeled/articles
 Training wall time on the 2-core CPU (no GPU; evaluation jobs shared the machine part of the
 time): {stages}; batch 8 windows of 254 word
 pieces, AdamW (lr as listed for the encoder, 1e-3 for the heads, linear warm-up and decay),
-word embeddings frozen, seed {seed}{bf16}; plus about 2 min for export, quantization and
-tuning.{folds}
+word embeddings frozen, seed {seed}{bf16}; plus about 5 min for export, quantization,
+tuning and evaluation.{folds}
 
 ## Known failure modes
 - Scores measure agreement with the PTC annotators (2019 English news, mostly US/UK
@@ -1059,9 +1059,9 @@ tuning.{folds}
   annotated phrase, and argument-level techniques (Doubt, Causal_Oversimplification,
   Appeal_to_Authority, Black-and-White_Fallacy, Whataboutism, ...) are annotated over
   whole sentences, so these have low end-to-end scores. Widening such spans to their
-  sentence (`sentence_widen` in config.json, tuned on dev) helped the previous model and
-  not this one.
-- About half of the predicted spans (746 of 1,436 on val) touch no annotated span; many
+  sentence (`sentence_widen` in config.json, chosen on held-out training articles)
+  recovers only a little of it (+0.005 SI out of fold).
+- About half of the predicted spans (610 of 1,230 on val) touch no annotated span; many
   read as loaded language the annotators left unmarked (PTC annotation is sparse), some
   are plain errors ("doomed to fail" is fine, "repel invasions without" is not).
 - Rare techniques (Bandwagon/Reductio_ad_hitlerum, Thought-terminating_Cliches, Slogans,

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from spinscope.analyzers.techniques import MODEL_DIR
+from spinscope.errors import ConfigError
 from spinscope.train.ptc import cv_folds, fit_platt, tune
 
 ARTICLES = {
@@ -37,9 +38,9 @@ def test_cv_folds_partition_the_ids_the_same_way_every_time():
     assert sorted(len(f) for f in folds) == [5, 6, 6, 6]
     assert cv_folds(list(reversed(ids)), 4) == folds  # order of the input does not matter
     assert cv_folds(ids, 3) != folds[:3]
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         cv_folds(ids, 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="2 to 3 folds"):
         cv_folds(ids[:3], 4)
 
 
@@ -133,3 +134,47 @@ def test_fit_stages_reuses_a_trained_stage_and_retrains_a_changed_one(tmp_path, 
     assert calls == [["c"]] and runs[0]["steps"] == 99
     ptc.fit_stages(tmp_path, tmp_path, [], [{**stage, "lr": 1e-4}], log=lambda m: None)
     assert len(calls) == 2  # another learning rate is another stage
+
+
+def test_cross_validate_trains_and_exports_each_fold_once(tmp_path, monkeypatch):
+    from spinscope.train import ptc
+
+    data = _corpus(tmp_path / "ptc")
+    fits, exports = [], []
+
+    def fake_fit(data_dir, out, val_ids, **kw):
+        fits.append(sorted(kw["holdout"]))
+        summary = {
+            "epochs": kw["epochs"],
+            "lr": kw["lr"],
+            "seed": kw["seed"],
+            "bf16": kw["bf16"],
+            "distilled": False,
+            "dev_articles": sorted(kw["holdout"]),
+            "steps": 1,
+            "train_minutes": 0.1,
+        }
+        (out / "net.pt").write_bytes(b"weights")
+        (out / "train_summary.json").write_text(json.dumps(summary))
+        return summary
+
+    def fake_export(run, model_dir, quantize=True, log=print):
+        exports.append(run)
+        model_dir.mkdir(parents=True, exist_ok=True)
+        (model_dir / "config.json").write_text("{}")
+
+    monkeypatch.setattr(ptc, "fit", fake_fit)
+    monkeypatch.setattr(ptc, "export", fake_export)
+    stage = [{"epochs": 1.0, "lr": 1e-4}]
+    parts = ptc.cross_validate(data, tmp_path / "work", ["13"], stage, 3, log=lambda m: None)
+    held = [ids for _, ids in parts]
+    assert sorted(a for ids in held for a in ids) == ["11", "12", "14"]  # val "13" never held
+    assert fits == held and len(exports) == 3
+    for model_dir, ids in parts:
+        assert json.loads((model_dir / "config.json").read_text())["dev_articles"] == ids
+    ptc.cross_validate(data, tmp_path / "work", ["13"], stage, 3, log=lambda m: None)
+    assert len(fits) == 3 and len(exports) == 3  # resumed: nothing trained or exported again
+    ptc.cross_validate(
+        data, tmp_path / "work", ["13"], [{"epochs": 1.0, "lr": 2e-4}], 3, log=lambda m: None
+    )
+    assert len(fits) == 6 and len(exports) == 6  # another recipe: every fold again

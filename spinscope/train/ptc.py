@@ -32,6 +32,7 @@ from spinscope.analyzers.techniques import (
     special_ids,
     windows,
 )
+from spinscope.errors import ConfigError
 from spinscope.eval import ptc as corpus
 from spinscope.taxonomy import LABELS
 
@@ -814,7 +815,7 @@ RECIPE: dict[str, Any] = {
 def cv_folds(ids: list[str], k: int) -> list[list[str]]:
     """Split article ids into k folds of (nearly) equal size, the same for every recipe."""
     if k < 2 or k > len(ids):
-        raise ValueError(f"need 2 <= folds <= {len(ids)} articles, got {k}")
+        raise ConfigError(f"cross-validation needs 2 to {len(ids)} folds here, not {k}")
     order = sorted(ids)
     random.Random(SEED).shuffle(order)
     return [sorted(order[i::k]) for i in range(k)]
@@ -879,23 +880,24 @@ def cross_validate(
 ) -> list[tuple[Path, list[str]]]:
     """Fit the recipe k times, each fold's articles held out once; export each fold model.
 
-    Returns (fold model folder, its held-out article ids) pairs. Resumable: a fold whose
-    exported model exists for the same held-out articles is not trained again.
+    Returns (fold model folder, its held-out article ids) pairs. Resumable: a fold trained
+    with the same recipe and held-out articles is reused (see :func:`fit_stages`), and its
+    export is redone only when the network behind it changed.
     """
     train_dir = data_dir / "train" if (data_dir / "train").is_dir() else data_dir
     pool_ids = sorted(set(corpus.read_articles(train_dir)) - set(val_ids))
     parts = []
     for i, held in enumerate(cv_folds(pool_ids, k)):
         fold = work / f"fold{i + 1}"
+        log(f"fold {i + 1}/{k}: {len(held)} articles held out")
+        stage_dir, _, runs = fit_stages(data_dir, fold, val_ids, stages, log, holdout=held)
         model_dir = fold / "model"
         cfg_path = model_dir / "config.json"
-        done = cfg_path.exists() and json.loads(cfg_path.read_text()).get("dev_articles") == held
-        if not done:
-            log(f"fold {i + 1}/{k}: {len(held)} articles held out")
-            stage_dir, _, _ = fit_stages(data_dir, fold, val_ids, stages, log, holdout=held)
+        stamp = {"held_out": held, "stages": runs}
+        if not cfg_path.exists() or json.loads(cfg_path.read_text()).get("fold") != stamp:
             export(stage_dir, model_dir, quantize=True, log=log)
             cfg = json.loads(cfg_path.read_text())
-            cfg["dev_articles"] = held
+            cfg.update({"dev_articles": held, "fold": stamp})
             cfg_path.write_text(json.dumps(cfg, indent=1))
         parts.append((model_dir, held))
     return parts
@@ -938,7 +940,7 @@ def train(
     parts = None
     folds = RECIPE.get("folds", 0) if folds is None else folds
     if folds and RECIPE.get("teacher"):
-        raise ValueError("a teacher has seen every fold's articles: use folds=0 with it")
+        raise ConfigError("a teacher has seen every fold's articles: use folds=0 with it")
     if folds:
         parts = cross_validate(data_dir, work, val_ids, stages, folds, log)
         stage_dir, summary, runs = fit_stages(

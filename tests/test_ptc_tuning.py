@@ -178,3 +178,11 @@ def test_cross_validate_trains_and_exports_each_fold_once(tmp_path, monkeypatch)
         data, tmp_path / "work", ["13"], [{"epochs": 1.0, "lr": 2e-4}], 3, log=lambda m: None
     )
     assert len(fits) == 6 and len(exports) == 6  # another recipe: every fold again
+
+
+def test_ptc_train_with_one_fold_is_a_usage_error_before_any_training(invoke, tmp_path):
+    data = _corpus(tmp_path / "ptc")
+    result = invoke("ptc", "train", str(data), "--folds", "1", "--out", str(tmp_path / "m"))
+    assert result.exit_code == 2
+    assert "folds" in result.output and "not 1" in result.output
+    assert not (tmp_path / "m" / "work" / "fold1").exists()

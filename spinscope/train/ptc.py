@@ -964,7 +964,8 @@ def train(
         metrics["training"]["fold_train_minutes"] = round(
             sum(
                 json.loads(p.read_text())["train_minutes"]
-                for p in work.glob("fold*/stage*/train_summary.json")
+                for model_dir, _ in parts
+                for p in model_dir.parent.glob("stage*/train_summary.json")
             ),
             1,
         )

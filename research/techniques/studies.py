@@ -72,7 +72,8 @@ def span_rows(model: TechniquesModel, aid: str, text: str, outs: Any, segs: Any)
             p = p_in[(starts < e) & (ends > s)]
             words = re.findall(r"\w+", text[s:e].lower())
             line_start = text.rfind("\n", 0, s) + 1
-            line_end = text.find("\n", e) % (len(text) + 1)
+            line_end = text.find("\n", e)
+            line_end = len(text) if line_end == -1 else line_end
             feats = [
                 float(p.max()), float(p.min()), conf, float(np.sort(row)[-1]),
                 float(np.sort(row)[-2]), float(-(row * np.log(row + 1e-9)).sum()),

@@ -9,6 +9,12 @@ so every training article is scored by a model that was not trained on it.
     python research/techniques/studies.py rescoring DIR/work ../shared/data/ptc
     python research/techniques/studies.py windows   DIR/work ../shared/data/ptc
     python research/techniques/studies.py ensemble  DIR/work ../shared/data/ptc
+    python research/techniques/studies.py oof       DIR/work ../shared/data/ptc
+
+``oof`` writes DIR/work/oof-pred.tsv and DIR/work/oof-gold.tsv: end-to-end predictions for
+every training article from the fold model that never saw it (decoding tuned on them, as
+``ptc train`` does), to compare two recipes with
+``spinscope ptc score oof-gold.tsv a/oof-pred.tsv --versus b/oof-pred.tsv --bootstrap 1000``.
 
 ``rescoring`` needs scikit-learn (the ``[train]`` extra). Decoding settings (threshold, low,
 second label, sentence widening) are the shipped model's unless a study varies them.
@@ -208,13 +214,44 @@ def ensemble(work: Path, data: Path) -> None:
         print(f"{name} ({len(members)} networks): val SI/E2E F1 by threshold " + " ".join(res))
 
 
+# -- oof: out-of-fold predictions of a recipe, for paired comparisons --------------------------
+def oof(work: Path, data: Path) -> None:
+    import shutil
+    import tempfile
+
+    from spinscope.train import ptc
+
+    texts = corpus.read_articles(data / "train")
+    val = corpus.read_split(data / "splits" / "val.txt")
+    models = fold_models(work)
+    with tempfile.TemporaryDirectory() as tmp:
+        tuned = Path(tmp) / "model"
+        shutil.copytree(models[0][0].dir, tuned)  # tune() writes its choices into a config
+        parts = [(m.dir, held) for m, held in models]
+        ptc.tune(data, tuned, [], log=lambda _: None, val_ids=val, parts=parts)
+        cfg = json.loads((tuned / "config.json").read_text())
+    lines = []
+    for model, held in models:
+        model.config.update({k: cfg[k] for k in DECODING})
+        lines += predict_e2e(model, {a: texts[a] for a in held})
+    ids = [a for _, held in models for a in held]
+    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(data / "train", "TC")), ids)
+    (work / "oof-pred.tsv").write_text(corpus.format_lines(lines))
+    (work / "oof-gold.tsv").write_text(corpus.format_lines(gold))
+    cv = cfg["tuning"]["cross_validation"]
+    print(
+        f"{len(ids)} articles: SI F1 {cv['si']['f1']}, E2E F1 {cv['e2e']['f1']} -> {work}/oof-*.tsv"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("study", choices=["rescoring", "windows", "ensemble"])
+    parser.add_argument("study", choices=["rescoring", "windows", "ensemble", "oof"])
     parser.add_argument("work", type=Path, help="DIR/work of a `spinscope ptc train --out DIR` run")
     parser.add_argument("data", type=Path, help="folder laid out like ../shared/data/ptc")
     args = parser.parse_args()
-    study = {"rescoring": rescoring, "windows": windows, "ensemble": ensemble}[args.study]
+    studies = {"rescoring": rescoring, "windows": windows, "ensemble": ensemble, "oof": oof}
+    study = studies[args.study]
     study(args.work, args.data)
 
 

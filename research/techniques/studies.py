@@ -55,6 +55,15 @@ def fold_models(work: Path) -> list[tuple[TechniquesModel, list[str]]]:
     return out
 
 
+def out_of_fold(work: Path, data: Path) -> tuple[dict, list, list[str], list[corpus.Line]]:
+    """Training texts, fold models, the ids they never saw and those ids' gold lines."""
+    texts = corpus.read_articles(data / "train")
+    parts = fold_models(work)
+    ids = [a for _, held in parts for a in held]
+    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(data / "train", "TC")), ids)
+    return texts, parts, ids, gold
+
+
 def si_f1(gold: list[corpus.Line], spans: list[tuple[str, int, int]]) -> float:
     return corpus.score_si(gold, [(a, "", s, e) for a, s, e in spans]).f1
 
@@ -100,10 +109,7 @@ def rescoring(work: Path, data: Path) -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    texts = corpus.read_articles(data / "train")
-    parts = fold_models(work)
-    ids = [a for _, held in parts for a in held]
-    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(data / "train", "TC")), ids)
+    texts, parts, ids, gold = out_of_fold(work, data)
     merged: dict[str, list[tuple[int, int]]] = {}
     for a, _, s, e in gold:
         merged.setdefault(a, []).append((s, e))
@@ -133,7 +139,7 @@ def rescoring(work: Path, data: Path) -> None:
     for k in (-1.0, -0.5, 0.5, 1.0):
         shifted = [(r["aid"], r["s"], r["e"], r["pmax"] - k * (r["art_hi"] - mid)) for r in rows]
         best = max(
-            (si_f1(gold, [x[:3] for x in shifted if x[3] >= t0]), t0)
+            (si_f1(gold, [t[:3] for t in shifted if t[3] >= t0]), t0)
             for t0 in (0.4, 0.45, 0.5, 0.55, 0.6)
         )
         print(
@@ -161,10 +167,7 @@ def rescoring(work: Path, data: Path) -> None:
 
 # -- windows: does a longer inference window help models trained on 254-piece windows? -------
 def windows(work: Path, data: Path) -> None:
-    texts = corpus.read_articles(data / "train")
-    parts = fold_models(work)
-    ids = [a for _, held in parts for a in held]
-    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(data / "train", "TC")), ids)
+    texts, parts, _, gold = out_of_fold(work, data)
     default = tech.windows
     try:
         for size, stride in [(254, 192), (510, 384)]:
@@ -221,9 +224,8 @@ def oof(work: Path, data: Path) -> None:
 
     from spinscope.train import ptc
 
-    texts = corpus.read_articles(data / "train")
+    texts, models, ids, gold = out_of_fold(work, data)
     val = corpus.read_split(data / "splits" / "val.txt")
-    models = fold_models(work)
     with tempfile.TemporaryDirectory() as tmp:
         tuned = Path(tmp) / "model"
         shutil.copytree(models[0][0].dir, tuned)  # tune() writes its choices into a config
@@ -234,8 +236,6 @@ def oof(work: Path, data: Path) -> None:
     for model, held in models:
         model.config.update({k: cfg[k] for k in DECODING})
         lines += predict_e2e(model, {a: texts[a] for a in held})
-    ids = [a for _, held in models for a in held]
-    gold = corpus.restrict(corpus.read_labels(corpus.find_labels(data / "train", "TC")), ids)
     (work / "oof-pred.tsv").write_text(corpus.format_lines(lines))
     (work / "oof-gold.tsv").write_text(corpus.format_lines(gold))
     cv = cfg["tuning"]["cross_validation"]

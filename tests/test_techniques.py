@@ -138,6 +138,7 @@ def test_window_stitching_averages_to_the_per_piece_values(model):
     fake.encoder = _EchoEncoder()
     fake.config = {"hidden_size": 4}
     fake.cls_id, fake.sep_id, fake.pad_id = 101, 102, 0
+    fake.embeddings = None  # a v1-style model fed piece ids
     ids = [1000 + (i * 37) % 500 for i in range(700)]  # long enough for 4 overlapping windows
     seg = tech.Encoded(ids, [(i, i + 1) for i in range(700)])
     short = tech.Encoded(ids[:10], [(i, i + 1) for i in range(10)])

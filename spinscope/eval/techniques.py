@@ -132,7 +132,11 @@ def bench(model_dir: str | Path | None, folder: str | Path, batch_size: int = 16
             batches.append((ids, mask))
     t0 = time.perf_counter()
     for ids, mask in batches:
-        net.encoder.run(None, {"input_ids": ids, "attention_mask": mask})
+        if net.embeddings is not None:
+            feed = {"inputs_embeds": net.embeddings.lookup(ids), "attention_mask": mask}
+        else:
+            feed = {"input_ids": ids, "attention_mask": mask}
+        net.encoder.run(None, feed)
     bare_s = time.perf_counter() - t0
     return {
         "articles": len(docs),

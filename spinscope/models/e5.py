@@ -162,3 +162,9 @@ def build_tokenizer(path: str | Path | None = None) -> Any:
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     tok.add_special_tokens(["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
     return tok
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> Any:
+    """The process-wide tokenizer (building it from 250k pieces takes a few seconds)."""
+    return build_tokenizer()

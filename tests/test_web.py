@@ -273,3 +273,26 @@ def test_a_loopback_server_answers_only_to_local_host_names(store: Store) -> Non
     assert TestClient(app, base_url="http://localhost:8000").get("/api/v1/stats").is_success
     rebound = local.get("/api/v1/stats", headers={"Host": "evil.example:8000"})
     assert rebound.status_code == 421 and rebound.json()["ok"] is False
+
+
+def test_web_modules_import_each_other_one_way() -> None:
+    """No import circle among spinscope.web's modules, counting imports inside functions."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for path in WEB.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("spinscope.web"):
+                names = [node.module.rsplit(".", 1)[-1]] if node.module != "spinscope.web" else []
+                found.update(names or [a.name for a in node.names])
+        graph[path.stem] = found & {p.stem for p in WEB.glob("*.py")}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n}))
+                   for n in graph.get(start, ()))  # fmt: skip
+
+    circles = [m for m in graph if reaches(m, m, {m})]
+    assert circles == [], f"modules in an import circle: {circles}; graph: {graph}"

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from spinscope.store import stats as S
 from spinscope.web.guard import HTTPProblem, check_origin, check_token
+from spinscope.web.inputs import query_from
 
 
 class ArticleIn(BaseModel):
@@ -121,8 +122,6 @@ def router(ex: Any) -> APIRouter:
         """Full-text search (all words must occur; "quoted phrases" match exactly) with
         filters. `sort`: relevance, published, title, outlet, words, techniques, claims,
         ingested."""
-        from spinscope.web.app import query_from
-
         query = query_from(request.query_params)
         result = ex.store.search(query)
         return {

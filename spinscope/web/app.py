@@ -25,10 +25,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spinscope import __version__
 from spinscope.config import Settings
 from spinscope.errors import SpinscopeError
-from spinscope.store import Query, Store
+from spinscope.store import Store
 from spinscope.store import corpus as C
 from spinscope.store import stats as S
 from spinscope.web import charts
+from spinscope.web.api import router
 from spinscope.web.guard import (
     SECURITY_HEADERS,
     AnalyzeQueue,
@@ -38,9 +39,9 @@ from spinscope.web.guard import (
     check_token,
     csp,
 )
+from spinscope.web.inputs import input_item, query_from
 
 HERE = Path(__file__).parent
-PER_PAGE = 25
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +91,7 @@ class Explorer:
     ) -> tuple[str | None, dict[str, Any]]:
         """Analyze pasted text or a URL (runs in a worker thread: it may fetch and compute)."""
         if self.worker is None:
-            item = _input_item(text, url, fields, self.settings)
+            item = input_item(text, url, fields, self.settings)
             return C.analyze_item(item, self.settings, self.pipeline, self.store if store else None)
         data = self.worker.analyze(text, url, fields)
         if not store:
@@ -174,8 +175,6 @@ def create_app(
 
     _errors(app)
     _pages(app, ex)
-    from spinscope.web.api import router
-
     app.include_router(router(ex), prefix="/api/v1")
     # Outermost, so that oversized bodies are refused before any other work.
     limit = max_body or 2 * settings.max_bytes + 65536
@@ -224,27 +223,6 @@ def _errors(app: FastAPI) -> None:
 
         logging.getLogger("spinscope.web").exception("unhandled error")
         return problem_response(request, 500, f"internal error: {type(err).__name__}")
-
-
-def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
-    """A store Query from request parameters (empty values mean no filter)."""
-
-    def get(name: str) -> str | None:
-        value = params.get(name)
-        return value.strip() if isinstance(value, str) and value.strip() else None
-
-    try:
-        page = int(get("page") or 1)
-        per = int(get("per_page") or per_page)
-    except ValueError:
-        raise HTTPProblem(422, "page and per_page must be whole numbers") from None
-    q = get("q") or ""
-    return Query(
-        q=q, outlet=get("outlet"), language=get("language"), technique=get("technique"),
-        source_kind=get("source_kind"), date_from=get("date_from"), date_to=get("date_to"),
-        sort=get("sort") or ("relevance" if q else "published"), order=get("order") or "desc",
-        page=page, per_page=per,
-    )  # fmt: skip
 
 
 def _pages(app: FastAPI, ex: Explorer) -> None:
@@ -329,20 +307,6 @@ def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return "" if value is None else value
-
-
-def _input_item(text: str, url: str, fields: dict[str, Any], settings: Settings) -> Any:
-    """One article input from pasted text or a URL (fetched later, in the worker)."""
-    text, url = (text or "").strip("\ufeff"), (url or "").strip()
-    if bool(text.strip()) == bool(url):
-        raise HTTPProblem(422, "give either the article text or its URL (one of them)")
-    if text.strip():
-        return C.text_item(text, fields)
-    from spinscope.ingest.url import is_url
-
-    if not is_url(url):
-        raise HTTPProblem(422, f"{url!r} is not an http(s) URL")
-    return C.Probe(url)
 
 
 def _panels(store: Store) -> list[dict[str, Any]]:

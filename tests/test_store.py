@@ -139,13 +139,40 @@ def test_filters_sorting_and_pages(store: Store) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad",
-    [Query(sort="rowid; drop table documents"), Query(order="sideways"), Query(page=0),
-     Query(date_from="last week")],
+    ("bad", "parameter"),
+    [(Query(sort="rowid; drop table documents"), "sort"), (Query(order="sideways"), "order"),
+     (Query(page=0), "page"), (Query(date_from="last week"), "date_from"),
+     # Past DuckDB's range: these reached the database and came back as 500s.
+     (Query(page=922337203685477580), "page"), (Query(per_page=10**30), "per_page"),
+     (Query(date_from="2024-13-45"), "date_from"), (Query(date_to="2024-02-30"), "date_to"),
+     (Query(date_from="2024-13"), "date_from"), (Query(date_to="0000"), "date_to")],
 )  # fmt: skip
-def test_bad_queries_are_refused_with_a_message(store: Store, bad: Query) -> None:
-    with pytest.raises(InputError):
+def test_bad_queries_are_refused_with_a_message_naming_the_parameter(
+    store: Store, bad: Query, parameter: str
+) -> None:
+    store.save(hand_doc(1))
+    with pytest.raises(InputError) as refused:
         store.search(bad)
+    assert refused.value.source == parameter
+
+
+def test_quoted_phrases_match_percent_and_underscore_literally(store: Store) -> None:
+    # Each phrase's words occur in every variant, so only the phrase match tells them apart.
+    variants = ["a 48% rise", "a 48 rise", "a 480 rise", "48 _ 50", "48 x 50", r"c:\temp",
+                r"c:\\temp", "c:/temp"]  # fmt: skip
+    for n, words in enumerate(variants):
+        doc = hand_doc(n)
+        doc.id, doc.text = f"w{n}", doc.text.replace("Sunday", f"Sunday, {words}")
+        doc.spans = {}
+        store.save(doc)
+
+    def found(q: str) -> list[str]:
+        return sorted(r["doc_id"] for r in store.search(Query(q=q)).rows)
+
+    assert found('"a 48%"') == ["w0"]
+    assert found('"a 48"') == ["w0", "w1"]  # "480" is another word
+    assert found('"48 _ 50"') == ["w3"]
+    assert found(r'"c:\temp"') == ["w5"]
 
 
 def test_delete_removes_everything_derived(store: Store) -> None:

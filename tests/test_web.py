@@ -142,6 +142,22 @@ def test_api_errors_are_json_with_their_status(client, method, url, body, status
     assert data["ok"] is False and data["status"] == status and data["error"]
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("page=922337203685477580", "page"), ("page=2.5", "page"), ("per_page=0", "per_page"),
+     ("per_page=99999999999999999999999", "per_page"), ("date_from=2024-13-45", "date_from"),
+     ("date_to=2024-02-30", "date_to"), ("date_from=2024-13", "date_from")],
+)  # fmt: skip
+def test_bad_search_parameters_get_422_naming_the_parameter(
+    client: TestClient, query: str, parameter: str
+) -> None:
+    api = client.get(f"/api/v1/search?{query}")
+    assert api.status_code == 422, api.text
+    assert api.json()["status"] == 422 and parameter in api.json()["error"]
+    page = client.get(f"/?{query}")
+    assert page.status_code == 422 and parameter in page.text and "Error 422" in page.text
+
+
 def test_analyze_returns_the_contract_and_can_store(client: TestClient, store: Store) -> None:
     text = "Invented: harbour closes\nThe harbour closed on Monday, officials said.\n"
     answer = client.post("/api/v1/analyze", json={"text": text}).json()

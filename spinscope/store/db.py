@@ -40,6 +40,9 @@ SORTS = {
 }
 #: Longest span text kept in the ``spans`` table (the full text is in the JSON).
 _SNIPPET = 500
+#: Bounds of search paging; beyond them the OFFSET overflows DuckDB's integers.
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 200
 
 
 def terms_of(text: str) -> Counter[str]:
@@ -69,16 +72,20 @@ class Query:
     per_page: int = 25
 
     def check(self) -> None:
+        """Raise InputError naming the first bad parameter (the API answers it with 422)."""
         if self.sort not in SORTS:
             raise InputError("sort", f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
         if self.order not in ("asc", "desc"):
             raise InputError("order", f"order must be 'asc' or 'desc', not {self.order!r}")
-        if self.page < 1 or not 1 <= self.per_page <= 200:
-            raise InputError("page", "page must be >= 1 and per_page between 1 and 200")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InputError("page", f"must be from 1 to {MAX_PAGE:,}, not {self.page}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InputError("per_page", f"must be from 1 to {MAX_PER_PAGE}, not {self.per_page}")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-                raise InputError(name, f"{value!r} is not a date like 2024-05-31")
+            if value and not _valid_date(value):
+                example = "2024-05-31 (or a month 2024-05, a year 2024)"
+                raise InputError(name, f"{value!r} is not a date like {example}")
 
 
 @dataclass
@@ -93,12 +100,31 @@ def _date(value: str | None) -> str | None:
     return None
 
 
+def _valid_date(value: str) -> bool:
+    """A real calendar date, month or year (``2024-05-31``, ``2024-05``, ``2024``)."""
+    import datetime as dt
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return False
+    try:
+        dt.date.fromisoformat(_pad_date(value, end=False))
+        dt.date.fromisoformat(_pad_date(value, end=True))
+    except ValueError:
+        return False
+    return True
+
+
 def _pad_date(value: str, end: bool) -> str:
     if len(value) == 4:
         return value + ("-12-31" if end else "-01-01")
     if len(value) == 7:
         return _month_end(value) if end else value + "-01"
     return value
+
+
+def _like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern with ``ESCAPE '\\'``: its wildcards match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _month_end(month: str) -> str:
@@ -271,8 +297,10 @@ class Store:
             )
             params.append(query.source_kind)
         for phrase in re.findall(r'"([^"]+)"', query.q):
-            where.append("d.text ILIKE ?")
-            params.append("%" + phrase.replace("%", r"\%").replace("_", r"\_") + "%")
+            # DuckDB's LIKE has no default escape character: without ESCAPE a "%" or "_"
+            # in the phrase would be a wildcard.
+            where.append("d.text ILIKE ? ESCAPE '\\'")
+            params.append("%" + _like_literal(phrase) + "%")
         hits = ""
         head: list[Any] = []
         if with_terms:

@@ -22,11 +22,14 @@ def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
         value = params.get(name)
         return value.strip() if isinstance(value, str) and value.strip() else None
 
-    try:
-        page = int(get("page") or 1)
-        per = int(get("per_page") or per_page)
-    except ValueError:
-        raise HTTPProblem(422, "page and per_page must be whole numbers") from None
+    def whole(name: str, default: int) -> int:
+        value = get(name)
+        try:
+            return int(value) if value is not None else default
+        except ValueError:
+            raise HTTPProblem(422, f"{name}: must be a whole number, not {value!r}") from None
+
+    page, per = whole("page", 1), whole("per_page", per_page)
     q = get("q") or ""
     return Query(
         q=q, outlet=get("outlet"), language=get("language"), technique=get("technique"),

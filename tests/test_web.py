@@ -291,6 +291,33 @@ def test_a_loopback_server_answers_only_to_local_host_names(store: Store) -> Non
     assert rebound.status_code == 421 and rebound.json()["ok"] is False
 
 
+@pytest.mark.parametrize(
+    ("host", "answered"),
+    [("127.0.0.1:8000", True), ("127.0.0.1", True), ("LocalHost:8000", True),
+     ("[::1]:8000", True), ("[::1]", True), ("[0:0:0:0:0:0:0:1]:8000", True),
+     ("::1", False), ("[localhost]:8000", False), ("[127.0.0.1]:8000", False),
+     ("[::2]:8000", False), ("[::1]x", False), ("[::1]:80:80", False), ("evil.example", False),
+     ("127.0.0.1.evil.example", False), ("localhost@evil.example", False),
+     ("localhost.:8000", False), ("", False)],
+)  # fmt: skip
+def test_the_loopback_host_check_is_exact_for_ipv6_brackets(
+    store: Store, host: str, answered: bool
+) -> None:
+    from spinscope.web.guard import loopback_hosts
+
+    settings = load_settings(layers=["boilerplate"], db=store.path)
+    client = TestClient(create_app(settings, store, allowed_hosts=loopback_hosts("127.0.0.1")))
+    status = client.get("/healthz", headers={"Host": host}).status_code
+    assert status == (200 if answered else 421)
+
+
+def test_loopback_addresses_are_recognised_exactly() -> None:
+    for host in ("127.0.0.1", "127.4.5.6", "::1", "[::1]", "localhost", "LOCALHOST"):
+        assert is_loopback(host), host
+    for host in ("[localhost]", "[127.0.0.1]", "0.0.0.0", "::", "192.168.1.4", "[::1", "::1]"):
+        assert not is_loopback(host), host
+
+
 def test_web_modules_import_each_other_one_way() -> None:
     """No import circle among spinscope.web's modules, counting imports inside functions."""
     import ast

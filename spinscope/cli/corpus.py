@@ -242,11 +242,11 @@ def serve(
             + (" — generated now and kept in the database" if generated else ""),
             err=True,
         )
-    from spinscope.web.guard import LOOPBACK_HOSTS
+    from spinscope.web.guard import loopback_hosts
 
     # On loopback only local names are answered (a DNS-rebinding page gets 421); elsewhere
     # the token guards writes and any Host is fine.
-    hosts = LOOPBACK_HOSTS | {host} if is_loopback(host) else None
+    hosts = loopback_hosts(host) if is_loopback(host) else None
     application = create_app(settings, store, token=token, isolate=True, allowed_hosts=hosts)
     count = store.count()
     typer.echo(

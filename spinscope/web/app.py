@@ -38,6 +38,7 @@ from spinscope.web.guard import (
     check_origin,
     check_token,
     csp,
+    host_name,
 )
 from spinscope.web.inputs import input_item, query_from
 
@@ -162,10 +163,10 @@ def create_app(
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
         request.state.nonce = secrets.token_urlsafe(16)
-        host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
-        if allowed_hosts is not None and host not in allowed_hosts:
+        given = request.headers.get("host") or ""
+        if allowed_hosts is not None and host_name(given) not in allowed_hosts:
             # DNS rebinding: a web page must not reach a loopback server under its own name.
-            response = problem_response(request, 421, f"unexpected Host header {host!r}")
+            response = problem_response(request, 421, f"unexpected Host header {given!r}")
         else:
             response = await call_next(request)
         response.headers["Content-Security-Policy"] = csp(request.state.nonce)

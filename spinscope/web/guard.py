@@ -14,6 +14,7 @@ import asyncio
 import hmac
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,18 +33,50 @@ class HTTPProblem(SpinscopeError):
         self.headers = headers or {}
 
 
+#: Host names a loopback server answers to (others are DNS-rebinding attempts).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+#: A Host header (RFC 9110 authority without userinfo): a name or IPv4, or an IPv6 address in
+#: brackets, then an optional port.
+_AUTHORITY = re.compile(
+    r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._~-]+))(?::(?P<port>\d{0,5}))?"
+)
+
+
+def host_name(authority: str) -> str | None:
+    """The host of a ``Host`` header value (``[::1]:8000`` -> ``::1``): lower-cased, IPv6
+    without brackets in its compressed form. None when the value is not a well-formed host,
+    e.g. brackets around anything but an IPv6 address, or an IPv6 address without them."""
+    match = _AUTHORITY.fullmatch(authority.strip())
+    if match is None:
+        return None
+    if match["v6"] is not None:
+        try:
+            return ipaddress.IPv6Address(match["v6"]).compressed
+        except ValueError:
+            return None
+    return match["name"].lower()
+
+
 def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and 'localhost' (the only addresses that need no token)."""
-    if host.strip("[]").lower() == "localhost":
+    """True for 127.0.0.0/8, ::1 (bare or in brackets) and 'localhost': the addresses only
+    this machine can reach."""
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        name = host_name(host)  # brackets are for IPv6 only
+        return name is not None and ipaddress.IPv6Address(name).is_loopback
+    if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
-#: Host names a loopback server answers to (others are DNS-rebinding attempts).
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+def loopback_hosts(listen: str) -> set[str]:
+    """Host names a server listening on loopback address ``listen`` answers to."""
+    own = host_name(f"[{listen}]" if ":" in listen and not listen.startswith("[") else listen)
+    return LOOPBACK_HOSTS | ({own} if own else set())
 
 
 def resolve_token(store: Any) -> tuple[str, bool]:

@@ -18,6 +18,8 @@ from spinscope.web.guard import HTTPProblem
 from tests.e2e.corpus import DATA, hand_doc
 
 WEB = Path(__file__).parent.parent / "spinscope" / "web"
+TOKEN = "test-api-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,13 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
 @pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
     settings = load_settings(layers=["boilerplate"], db=store.path, max_bytes=20_000)
-    return TestClient(create_app(settings, store))
+    return TestClient(create_app(settings, store, token=TOKEN))
+
+
+def form_token(client: TestClient) -> str:
+    """The form token of the analyze page, as a browser would send it back."""
+    page = client.get("/analyze").text
+    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 def key_of(store: Store, doc_id: str) -> str:
@@ -136,7 +144,8 @@ def test_api_search_get_stats_and_openapi(client: TestClient, store: Store) -> N
     ],
 )
 def test_api_errors_are_json_with_their_status(client, method, url, body, status) -> None:  # type: ignore[no-untyped-def]
-    response = getattr(client, method)(url, **({"json": body} if body is not None else {}))
+    given = {"json": body} if body is not None else {}
+    response = getattr(client, method)(url, headers=AUTH, **given)
     assert response.status_code == status
     data = response.json()
     assert data["ok"] is False and data["status"] == status and data["error"]
@@ -164,19 +173,24 @@ def test_analyze_returns_the_contract_and_can_store(client: TestClient, store: S
     assert answer["ok"] and answer["key"] is None
     assert answer["document"]["document"]["text"] == text and "boilerplate" in answer["document"]
     before = store.count()
-    stored = client.post("/api/v1/analyze", json={"text": text, "store": True}).json()
+    stored = client.post("/api/v1/analyze", json={"text": text, "store": True}, headers=AUTH)
+    stored = stored.json()
     assert stored["key"] and store.count() == before + 1
-    form = client.post("/analyze", data={"text": text + "More.\n"}, follow_redirects=False)
+    form = client.post(
+        "/analyze", data={"text": text + "More.\n", "form_token": form_token(client)},
+        follow_redirects=False,
+    )  # fmt: skip
     assert form.status_code == 303 and form.headers["location"].startswith("/articles/")
-    gone = client.delete(f"/api/v1/documents/{stored['key']}")
+    gone = client.delete(f"/api/v1/documents/{stored['key']}", headers=AUTH)
     assert gone.json() == {"ok": True, "deleted": stored["key"]}
-    assert client.delete(f"/api/v1/documents/{stored['key']}").status_code == 404
+    assert client.delete(f"/api/v1/documents/{stored['key']}", headers=AUTH).status_code == 404
 
 
 def test_ingest_endpoint_refuses_paths_and_reports_failures(client: TestClient) -> None:
     answer = client.post(
         "/api/v1/ingest",
         json={"items": [{"url": "/etc/passwd"}, {"text": "Title\nA fine invented article.\n"}]},
+        headers=AUTH,
     ).json()
     assert answer["analyzed"] == 1 and answer["failed"] == 1
     assert "http(s)" in answer["failures"][0]["reason"]
@@ -207,14 +221,92 @@ def test_cross_origin_form_posts_are_refused(client: TestClient) -> None:
     assert response.status_code == 403
 
 
+POSTED = "Invented: a ferry strike\nThe union said the ferries would stop on Monday.\n"
+
+
+@pytest.mark.parametrize(
+    ("headers", "fields", "why"),
+    [({"Origin": "null"}, {}, "a sandboxed frame or data: page"),
+     ({"Origin": "null"}, {"form_token": "page"}, "null is never trusted, token or not"),
+     ({"Origin": "http://127.0.0.1:9999"}, {"form_token": "page"}, "another local port"),
+     ({"Origin": "http://evil.example"}, {"form_token": "page"}, "another site"),
+     ({}, {}, "no form token: a plain cross-site form post without an Origin"),
+     ({}, {"form_token": "1.x.deadbeef"}, "a forged form token"),
+     ({}, {"form_token": "stale"}, "a token older than a day"),
+     ({}, {"token": "wrong"}, "a wrong API token")],
+)  # fmt: skip
+def test_form_writes_without_a_same_origin_proof_get_403_and_store_nothing(
+    client: TestClient, store: Store, headers: dict, fields: dict, why: str
+) -> None:
+    ex = client.app.app.state.explorer  # type: ignore[attr-defined]
+    real = {"page": lambda: form_token(client),
+            "stale": lambda: ex.forms.issue("/analyze", now=1_000_000)}  # fmt: skip
+    data = {"text": POSTED, **{k: real[v]() if v in real else v for k, v in fields.items()}}
+    before = store.count()
+    response = client.post("/analyze", data=data, headers=headers, follow_redirects=False)
+    assert response.status_code == 403, why
+    assert "Error 403" in response.text and response.headers["content-type"].startswith("text/html")
+    assert store.count() == before, why
+
+
+def test_form_writes_with_the_page_token_or_the_api_token_are_stored(
+    client: TestClient, store: Store
+) -> None:
+    before = store.count()
+    own = {"Origin": "http://testserver"}
+    for data, headers in [
+        ({"text": POSTED, "form_token": form_token(client)}, own),  # the browser's form
+        ({"text": POSTED + "Two.\n", "form_token": form_token(client)}, {}),  # no Origin sent
+        ({"text": POSTED + "Three.\n"}, AUTH),  # curl with the API token
+        ({"text": POSTED + "Four.\n", "token": TOKEN}, {}),  # the token field of the form
+    ]:
+        response = client.post("/analyze", data=data, headers=headers, follow_redirects=False)
+        assert response.status_code == 303, response.text
+    assert store.count() == before + 4
+
+
+@pytest.mark.parametrize("origin", ["null", "http://127.0.0.1:9999", "https://evil.example"])
+def test_api_writes_from_another_origin_get_403_json_even_with_the_token(
+    client: TestClient, store: Store, origin: str
+) -> None:
+    before = store.count()
+    headers = {**AUTH, "Origin": origin}
+    for method, url, body in [
+        ("post", "/api/v1/analyze", {"text": POSTED, "store": True}),
+        ("post", "/api/v1/analyze", {"text": POSTED}),  # even an analysis that stores nothing
+        ("post", "/api/v1/ingest", {"items": [{"text": POSTED}]}),
+    ]:
+        response = getattr(client, method)(url, json=body, headers=headers)
+        assert response.status_code == 403
+        assert response.json() == {"ok": False, "status": 403, "error": response.json()["error"]}
+    key = client.get("/api/v1/search").json()["results"][0]["key"]
+    assert client.delete(f"/api/v1/documents/{key}", headers=headers).status_code == 403
+    assert store.count() == before
+
+
+def test_api_writes_need_the_api_token_on_loopback_too(client: TestClient, store: Store) -> None:
+    before = store.count()
+    body = {"text": POSTED + "API.\n", "store": True}
+    refused = client.post("/api/v1/analyze", json=body)
+    assert refused.status_code == 401 and "Authorization: Bearer" in refused.json()["error"]
+    page_token = {"X-Spinscope-Token": form_token(client)}  # a form token is not an API token
+    assert client.post("/api/v1/analyze", json=body, headers=page_token).status_code == 401
+    assert store.count() == before
+    assert client.post("/api/v1/analyze", json=body, headers=AUTH).status_code == 200
+    assert store.count() == before + 1
+
+
 def test_write_endpoints_need_the_token_when_one_is_set(store: Store) -> None:
     settings = load_settings(layers=["boilerplate"], db=store.path)
-    guarded = TestClient(create_app(settings, store, token="s3cret"))
+    guarded = TestClient(create_app(settings, store, token="s3cret", forms_need_token=True))
     text = {"text": "Invented\nThe ferry sank, officials said.\n", "store": True}
     assert guarded.post("/api/v1/analyze", json=text).status_code == 401
     assert guarded.post("/api/v1/ingest", json={"items": [text]}).status_code == 401
     assert guarded.delete("/api/v1/documents/x").status_code == 401
-    assert guarded.post("/analyze", data={"text": text["text"]}).status_code == 401
+    assert guarded.post("/analyze", data={"text": text["text"]}).status_code == 403
+    # Off loopback the page's form token is not enough: anyone can load the page.
+    page = {"text": text["text"], "form_token": form_token(guarded)}
+    assert guarded.post("/analyze", data=page).status_code == 401
     wrong = {"Authorization": "Bearer nope"}
     assert guarded.post("/api/v1/analyze", json=text, headers=wrong).status_code == 401
     ok = guarded.post("/api/v1/analyze", json=text, headers={"Authorization": "Bearer s3cret"})
@@ -276,7 +368,30 @@ def test_serve_off_loopback_prints_a_token_and_requires_it(
     again = invoke("serve", "--db", str(db), "--host", "0.0.0.0")
     assert f"need the token {token}" in again.output and "generated now" not in again.output
     local = invoke("serve", "--db", str(db))
-    assert "token" not in local.output and started["host"] == "127.0.0.1"
+    assert f"need the token {token}" in local.output and started["host"] == "127.0.0.1"
+    assert "the web form needs none on loopback" in local.output
+
+
+def test_the_default_loopback_server_refuses_origin_null_posts(
+    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The reported attack: 'serve' with its defaults stored a post sent with Origin: null."""
+    import uvicorn
+
+    statuses: list[int] = []
+
+    def run(app, **kw) -> None:  # type: ignore[no-untyped-def]  # in place of the real server
+        with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+            for headers in ({"Origin": "null"}, {"Origin": "http://127.0.0.1:8001"}, {}):
+                answer = client.post("/analyze", data={"text": POSTED}, headers=headers)
+                statuses.append(answer.status_code)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    db = tmp_path / "d.duckdb"
+    assert invoke("serve", "--db", str(db), "--layers", "boilerplate").exit_code == 0
+    assert statuses == [403, 403, 403]
+    with Store(db) as s:
+        assert s.count() == 0
 
 
 def test_a_loopback_server_answers_only_to_local_host_names(store: Store) -> None:

@@ -34,10 +34,12 @@ from spinscope.web.guard import (
     SECURITY_HEADERS,
     AnalyzeQueue,
     BodyLimit,
+    FormTokens,
     HTTPProblem,
-    check_origin,
     check_token,
     csp,
+    foreign_origin,
+    has_token,
     host_name,
 )
 from spinscope.web.inputs import input_item, query_from
@@ -66,11 +68,13 @@ class Explorer:
         self,
         settings: Settings,
         store: Store,
-        token: str | None,
+        token: str,
         queue: AnalyzeQueue,
         isolate: bool = False,
+        forms_need_token: bool = False,
     ) -> None:
         self.settings, self.store, self.token, self.queue = settings, store, token, queue
+        self.forms, self.forms_need_token = FormTokens(token), forms_need_token
         self._pipeline: Any = None
         self.worker: Any = None
         if isolate:
@@ -135,11 +139,20 @@ def create_app(
     max_body: int | None = None,
     isolate: bool = False,
     allowed_hosts: set[str] | None = None,
+    forms_need_token: bool = False,
 ) -> Any:
-    """The ASGI application. ``token`` (when set) is required by every write endpoint;
+    """The ASGI application.
+
+    ``token`` is the API token every API write needs (None: a random one, kept in
+    ``app.state.explorer.token``); the web form needs the page's own form token instead, and
+    the API token as well when ``forms_need_token`` (a server reachable from other machines).
     ``isolate`` runs analyses in a separate process (what ``serve`` does); ``allowed_hosts``
-    (when set) are the only Host header names answered."""
-    ex = Explorer(settings, store, token, queue or AnalyzeQueue(), isolate=isolate)
+    (when set) are the only Host header names answered.
+    """
+    ex = Explorer(
+        settings, store, token or secrets.token_urlsafe(24), queue or AnalyzeQueue(),
+        isolate=isolate, forms_need_token=forms_need_token,
+    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -167,6 +180,10 @@ def create_app(
         if allowed_hosts is not None and host_name(given) not in allowed_hosts:
             # DNS rebinding: a web page must not reach a loopback server under its own name.
             response = problem_response(request, 421, f"unexpected Host header {given!r}")
+        elif (origin := foreign_origin(request)) is not None:
+            # A page of another origin (or a sandboxed one, "null") posting here: CSRF.
+            message = f"a write from another origin ({origin}) is refused"
+            response = problem_response(request, 403, message)
         else:
             response = await call_next(request)
         response.headers["Content-Security-Policy"] = csp(request.state.nonce)
@@ -185,8 +202,8 @@ def create_app(
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     ex: Explorer = request.app.state.explorer
     html = _env().get_template(template).render(
-        request=request, nonce=request.state.nonce, token_required=ex.token is not None,
-        path=request.url.path, **context,
+        request=request, nonce=request.state.nonce, token_required=ex.forms_need_token,
+        form_token=ex.forms.issue, path=request.url.path, **context,
     )  # fmt: skip
     return HTMLResponse(html, status_code=status)
 
@@ -287,9 +304,12 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         text: str = Form(""),
         url: str = Form(""),
         token: str = Form(""),
+        form_token: str = Form(""),
     ) -> Any:
-        check_origin(request)
-        check_token(ex.token, request, token or None)
+        if not has_token(ex.token, request, token or None):
+            ex.forms.check(form_token, "/analyze")
+            if ex.forms_need_token:
+                check_token(ex.token, request, token or None)
         # Browsers send textarea line breaks as CRLF (HTML form encoding), not as typed.
         text = text.replace("\r\n", "\n")
         key, _ = await ex.queue.run(ex.analyze, text, url, {}, True)

@@ -90,6 +90,14 @@ def test_reingesting_the_same_text_or_url_updates_instead_of_duplicating(store: 
     assert spans[0]["n"] == sum(len(v) for v in hand_doc(1).spans.values())
 
 
+def test_the_same_text_without_a_url_keeps_the_stored_articles_url(store: Store) -> None:
+    fetched = store.save(hand_doc(1, url="https://a.example/story"))
+    pasted = hand_doc(1)  # the same article pasted, or a page whose URL is only a claim
+    assert store.save(pasted) == fetched and store.count() == 1
+    assert store.summary(fetched)["url"] == "https://a.example/story"
+    assert store.get(fetched)["document"]["url"] == "https://a.example/story"
+
+
 def test_the_same_text_from_another_outlet_is_kept_as_a_reprint(store: Store) -> None:
     store.save(hand_doc(1, outlet="one.example"))
     store.save(hand_doc(1, outlet="two.example"))

@@ -127,6 +127,39 @@ def test_a_feed_url_ingests_its_articles_and_keeps_the_private_address_refusal(
     assert urls == [f"{base}/a1", f"{base}/a2", f"{base}/a3"]
 
 
+def test_a_page_whose_canonical_names_a_stored_article_never_replaces_it(
+    invoke, http_server, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    base, routes = http_server
+    victim = "https://victim.example/2031/harbour"
+    original = {"text": ARTICLE.format(n=1), "url": victim, "outlet": "victim.example"}
+    forged = (
+        f'<html><head><link rel="canonical" href="{victim}"><title>Forged</title></head><body>'
+        "<article><p>The harbour master resigned in disgrace on Friday, officials said, after "
+        "the pier collapsed under the weight of the new ferry.</p></article></body></html>"
+    )
+    routes["/copy"] = (200, "text/html", forged.encode(), 0)
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps(original) + "\n" + json.dumps({"html": forged}) + "\n")
+    db = tmp_path / "v.duckdb"
+    first = invoke("ingest", str(records), "--db", str(db), "--layers", "boilerplate")
+    assert "2 analyzed" in first.output, first.output
+    fetched = invoke(
+        "ingest", f"{base}/copy", "--db", str(db), "--layers", "boilerplate", "--allow-private"
+    )
+    assert "1 analyzed" in fetched.output, fetched.output
+    with Store(db) as store:
+        rows = {r["url"]: r for r in store._rows("SELECT key, url, outlet, text FROM documents")}
+        assert set(rows) == {victim, f"{base}/copy", None}
+        assert rows[victim]["text"] == original["text"]
+        assert rows[victim]["outlet"] == "victim.example"
+        assert rows[f"{base}/copy"]["outlet"] == "127.0.0.1"
+        copy = store.get(rows[f"{base}/copy"]["key"])
+        assert copy is not None and copy["summary"]["canonical_claimed"] == victim
+
+
 def test_sigkill_mid_ingest_loses_at_most_a_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
     n, every = 240, 10
     folder = _folder(tmp_path, n)

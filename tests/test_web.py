@@ -75,6 +75,29 @@ def test_article_page_embeds_the_report_and_lists_reprints(
     assert client.get("/articles/doesnotexist").status_code == 404
 
 
+def test_a_pasted_pages_canonical_link_is_shown_as_its_claim(
+    client: TestClient, store: Store
+) -> None:
+    victim = store.save(hand_doc(7, url="https://victim.example/story"))
+    before = store.get(victim)
+    page = (
+        '<html><head><link rel="canonical" href="https://victim.example/story"></head><body>'
+        "<article><p>Invented: a pasted copy says the harbour master resigned in disgrace on "
+        "Friday, officials said.</p></article></body></html>"
+    )
+    answer = client.post(
+        "/api/v1/analyze", json={"text": page, "store": True}, headers=AUTH
+    ).json()  # fmt: skip
+    assert answer["key"] != victim and store.get(victim) == before
+    assert answer["document"]["document"]["url"] is None
+    assert answer["document"]["summary"]["canonical_claimed"] == "https://victim.example/story"
+    html = client.get(f"/articles/{answer['key']}").text
+    assert "canonical URL claimed by the page" in html
+    assert "https://victim.example/story" in html and 'href="https://victim' not in html
+    client.delete(f"/api/v1/documents/{answer['key']}", headers=AUTH)
+    client.delete(f"/api/v1/documents/{victim}", headers=AUTH)
+
+
 def test_article_content_is_escaped_everywhere(client: TestClient, store: Store) -> None:
     key = key_of(store, "xss")
     for url in (f"/articles/{key}", "/?q=markup", "/reprints"):

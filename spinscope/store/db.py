@@ -504,7 +504,12 @@ def _save_one(cur: Any, item: _Prepared) -> str:
     from spinscope.render.findings import layers_in
 
     doc, meta = item.doc, item.doc.meta
-    found = cur.execute(*_match(doc, item.digest)).fetchone()
+    sql, params = _match(doc, item.digest)
+    found = cur.execute(sql.replace("SELECT key", "SELECT key, url"), params).fetchone()
+    if found and meta.url is None and found[1] is not None:
+        # The same text with no URL (pasted, or a file): the article keeps the URL it was
+        # fetched from; the newcomer's missing URL must not erase it.
+        meta.url = item.data["document"]["url"] = found[1]
     versions = analyzer_versions(doc.provenance)
     values = [
         doc.id, doc.source, meta.url, item.digest, meta.title, meta.outlet, meta.author,

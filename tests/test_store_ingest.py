@@ -160,6 +160,34 @@ def test_a_page_whose_canonical_names_a_stored_article_never_replaces_it(
         assert copy is not None and copy["summary"]["canonical_claimed"] == victim
 
 
+def test_reingesting_a_changed_article_updates_it_and_keeps_the_old_version(
+    invoke, http_server, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    base, routes = http_server
+
+    def page(text: str) -> bytes:
+        body = text.replace("\n", "</p><p>")
+        head = "<html><head><title>Ferry</title></head><body><article>"
+        return f"{head}<p>{body}</p></article></body></html>".encode()
+
+    original = ARTICLE.format(n=3)
+    routes["/story"] = (200, "text/html", page(original), 0)
+    args = ["ingest", f"{base}/story", "--db", str(tmp_path / "e.duckdb"), "--layers",
+            "boilerplate", "--allow-private"]  # fmt: skip
+    assert "1 analyzed, 0 skipped" in invoke(*args).output
+    # A stealth edit: same URL, one figure changed.
+    routes["/story"] = (200, "text/html", page(original.replace("about 3 minutes", "3 hours")), 0)
+    edited = invoke(*args)
+    assert "1 analyzed, 0 skipped" in edited.output, edited.output
+    assert "1 changed since stored" in edited.output
+    assert "0 analyzed, 1 skipped" in invoke(*args).output  # unchanged: skipped as before
+    with Store(tmp_path / "e.duckdb") as store:
+        [key] = [r["key"] for r in store._rows("SELECT key FROM documents")]
+        assert "3 hours" in store.get(key)["document"]["text"]
+        [old] = store.revisions(key)
+        assert "about 3 minutes" in store.revision(key, old["number"])["document"]["text"]
+
+
 def test_sigkill_mid_ingest_loses_at_most_a_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
     n, every = 240, 10
     folder = _folder(tmp_path, n)

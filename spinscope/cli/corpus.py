@@ -120,10 +120,14 @@ def ingest(
         corpus.write_failures(report_path, report.failures)
     elif failures is None and report_path.exists():
         report_path.unlink()  # the default report of an earlier run would mislead
+    revised = (
+        f"; {report.revised} changed since stored (earlier versions kept)" if report.revised else ""
+    )
     typer.echo(
         f"{report.analyzed} analyzed, {report.skipped} skipped, {report.failed} failed "
-        f"of {report.total} inputs; {stored} articles and {report.clusters} reprint clusters "
-        f"in {settings.db}" + (f"; failures listed in {report_path}" if report.failures else ""),
+        f"of {report.total} inputs{revised}; {stored} articles and {report.clusters} reprint "
+        f"clusters in {settings.db}"
+        + (f"; failures listed in {report_path}" if report.failures else ""),
         err=True,
     )
     raise typer.Exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)

@@ -98,6 +98,40 @@ def test_a_pasted_pages_canonical_link_is_shown_as_its_claim(
     client.delete(f"/api/v1/documents/{victim}", headers=AUTH)
 
 
+def test_an_edited_article_shows_its_earlier_versions_in_the_explorer_and_the_api(
+    client: TestClient, store: Store
+) -> None:
+    url = "https://edits.example/2031/strike"
+    first = hand_doc(5, url=url)
+    key = store.save(first)
+    edited = hand_doc(5, url=url)
+    edited.text, edited.spans = first.text.replace("killed 7", "killed <b>70</b>"), {}
+    assert store.save(edited) == key
+    page = client.get(f"/articles/{key}").text
+    assert 'id="revisions"' in page and "Edited since first seen" in page
+    assert f'href="/articles/{key}/revisions/1"' in page
+    listed = client.get("/", params={"q": "Lysohirka", "outlet": "kremlin-watch.example"}).text
+    assert re.search(rf'href="/articles/{key}">[^<]*</a> <span class="edited"', listed)
+    old = client.get(f"/articles/{key}/revisions/1")
+    assert old.status_code == 200 and "Version 1 of 2" in old.text
+    assert "<del>7</del>" in old.text and "<ins>&lt;b&gt;70&lt;/b&gt;</ins>" in old.text
+    assert "<b>70</b>" not in old.text  # the diff is escaped like everything else
+    assert 'id="ss-report"' in old.text and "killed 7 civilians" in old.text
+    assert client.get(f"/articles/{key}/revisions/2").status_code == 404
+    assert client.get(f"/articles/{key}/revisions/first").status_code == 422
+    api = client.get(f"/api/v1/documents/{key}/revisions").json()
+    assert api["ok"] and api["edited"] and [r["number"] for r in api["revisions"]] == [1]
+    assert api["first_seen"] <= api["revisions"][0]["replaced_at"] == api["current_since"]
+    assert client.get(api["revisions"][0]["document"]).json() == first.to_dict()
+    found = client.get("/api/v1/search", params={"q": "Lysohirka", "per_page": 50}).json()
+    assert {r["key"]: r["n_revisions"] for r in found["results"]}[key] == 1
+    never = store.save(hand_doc(8, url="https://edits.example/other"))
+    assert client.get(f"/api/v1/documents/{never}/revisions").json()["edited"] is False
+    assert client.get("/api/v1/documents/nope/revisions").status_code == 404
+    for k in (key, never):
+        client.delete(f"/api/v1/documents/{k}", headers=AUTH)
+
+
 def test_article_content_is_escaped_everywhere(client: TestClient, store: Store) -> None:
     key = key_of(store, "xss")
     for url in (f"/articles/{key}", "/?q=markup", "/reprints"):

@@ -96,6 +96,35 @@ def router(ex: Any) -> APIRouter:
             raise HTTPProblem(404, f"no document with key {key!r}")
         return data
 
+    @api.get("/documents/{key}/revisions", summary="Earlier versions of an edited document")
+    def document_revisions(key: str) -> dict[str, Any]:
+        """When the document was first seen, since when its current text is stored, and its
+        earlier versions (empty when it was never edited), each with the time it was first
+        seen, the time an edited text replaced it and where to get it."""
+        stored = ex.store.summary(key)
+        if stored is None:
+            raise HTTPProblem(404, f"no document with key {key!r}")
+        revisions = [
+            {**r, "document": f"/api/v1/documents/{key}/revisions/{r['number']}"}
+            for r in ex.store.revisions(key)
+        ]
+        return {
+            "ok": True,
+            "key": key,
+            "edited": bool(revisions),
+            "first_seen": stored["ingested_at"],
+            "current_since": stored["revised_at"],
+            "revisions": revisions,
+        }
+
+    @api.get("/documents/{key}/revisions/{number}", summary="An earlier version of a document")
+    def document_revision(key: str, number: int) -> dict[str, Any]:
+        """The spinscope/1 object of version `number` (1 = first seen) as it was stored."""
+        data = ex.store.revision(key, number)
+        if data is None:
+            raise HTTPProblem(404, f"no version {number} of a document with key {key!r}")
+        return data
+
     @api.delete("/documents/{key}", summary="Delete a stored document")
     def delete_document(key: str, request: Request) -> dict[str, Any]:
         """Remove a document and its findings; needs the token when required."""

@@ -58,6 +58,7 @@ def _env() -> Any:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.filters["ts"] = lambda t: "" if t is None else str(t)[:19]
     return env
 
 
@@ -268,6 +269,25 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
             request, "article.html.j2", key=key, doc=data["document"],
             report=report_fragment(data, request.state.nonce),
             also=ex.store.also_published(key), stored=ex.store.summary(key),
+            revisions=ex.store.revisions(key),
+        )  # fmt: skip
+
+    @app.get(
+        "/articles/{key}/revisions/{number}", response_class=HTMLResponse, include_in_schema=False
+    )
+    def article_revision(request: Request, key: str, number: int) -> Any:
+        from spinscope.render.html import report_fragment
+        from spinscope.web.diff import word_diff
+
+        current, old = ex.store.get(key), ex.store.revision(key, number)
+        if current is None or old is None:
+            raise HTTPProblem(404, f"no version {number} of an article with key {key!r}")
+        revisions = ex.store.revisions(key)
+        rev = next(r for r in revisions if r["number"] == number)
+        return render(
+            request, "revision.html.j2", key=key, number=number, total=len(revisions) + 1,
+            rev=rev, doc=old["document"], report=report_fragment(old, request.state.nonce),
+            diff=word_diff(old["document"]["text"], current["document"]["text"]),
         )  # fmt: skip
 
     @app.get("/reprints", response_class=HTMLResponse, include_in_schema=False)

@@ -511,3 +511,22 @@ def test_web_modules_import_each_other_one_way() -> None:
 
     circles = [m for m in graph if reaches(m, m, {m})]
     assert circles == [], f"modules in an import circle: {circles}; graph: {graph}"
+
+
+@pytest.mark.parametrize("scale", [1, 3000])
+def test_the_revision_diff_rebuilds_both_versions_and_stays_fast(scale: int) -> None:
+    import time
+
+    from spinscope.web.diff import word_diff
+
+    old = "The mayor said 7 people died.\nThe bridge stays closed.\n" * scale
+    one = old.replace("7 people", "70 people", 1)  # one stealth edit
+    spread = one[::-1].replace("syats", "sniamer", 1)[::-1]  # and one at the very end
+    for new in (one, spread):
+        started = time.monotonic()
+        pieces = word_diff(old, new)
+        assert time.monotonic() - started < 5  # a page view, however long the article
+        assert "".join(t for k, t in pieces if k != "ins") == old
+        assert "".join(t for k, t in pieces if k != "del") == new
+    # A single edit stands out as the changed word, however long the text.
+    assert [(k, t) for k, t in word_diff(old, one) if k != "same"] == [("del", "7"), ("ins", "70")]

@@ -1,7 +1,9 @@
 """What changed between two versions of an article, for the revision page.
 
-Words are compared, so that a changed figure or name stands out inside its sentence; very
-long texts are compared line by line instead, so the page stays fast.
+Words are compared, so that a changed figure or name stands out inside its sentence. The
+comparison (difflib) can take quadratic time, so it is bounded: the common head and tail
+are cut off first; a longer changed stretch is compared line by line; a still longer one is
+shown as removed and added whole. A page view never waits long, however big the edit.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import difflib
 import re
 
 _TOKEN = re.compile(r"\s+|\S+")
-#: Beyond this many words and spaces (both versions together) lines are compared instead.
-MAX_TOKENS = 20_000
+#: Largest changed stretch (words and spaces of both versions) compared word by word …
+MAX_TOKENS = 4000
+#: … and line by line.
+MAX_LINES = 1000
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -20,16 +24,28 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     Joining the "same" and "del" pieces gives ``old``, the "same" and "ins" pieces ``new``.
     """
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    if len(a) + len(b) > MAX_TOKENS:
-        a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    out: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out.append(("same", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("del", "".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("ins", "".join(b[j1:j2])))
-    return out
+    # An edit usually touches a few places: the common head and tail need no matching.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
+    out = [("same", "".join(a[:head]))]
+    compare = True
+    if len(a_mid) + len(b_mid) > MAX_TOKENS:
+        a_mid = "".join(a_mid).splitlines(keepends=True)
+        b_mid = "".join(b_mid).splitlines(keepends=True)
+        compare = len(a_mid) + len(b_mid) <= MAX_LINES
+    if not compare:
+        out += [("del", "".join(a_mid)), ("ins", "".join(b_mid))]
+    else:
+        matcher = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                out.append(("same", "".join(a_mid[i1:i2])))
+                continue
+            out += [("del", "".join(a_mid[i1:i2])), ("ins", "".join(b_mid[j1:j2]))]
+    out.append(("same", "".join(a[len(a) - tail :])))
+    return [(kind, text) for kind, text in out if text]

@@ -146,6 +146,7 @@ def test_every_page_forbids_foreign_scripts_and_loads_nothing_external(client: T
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'nonce-" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in policy and response.headers["x-frame-options"] == "DENY"
     for path in [*WEB.glob("templates/*.j2"), *WEB.glob("static/*")]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path
@@ -167,6 +168,16 @@ def test_dashboard_charts_and_csv_downloads(client: TestClient) -> None:
     top = client.get("/dashboard/top-sources.csv").text.splitlines()
     assert top[0] == "source,kind,claims,articles" and top[1] == "Anna Petrenko,named,2,2"
     assert client.get("/dashboard/nope.csv").status_code == 404
+
+
+def test_csv_downloads_never_start_a_cell_with_a_formula(tmp_path: Path) -> None:
+    with Store(tmp_path / "csv.duckdb") as store:
+        doc = hand_doc(1)
+        doc.spans["claims"][1].attrs["attribution"]["source"] = '=HYPERLINK("http://x","y")'
+        store.save(doc)
+        settings = load_settings(layers=["boilerplate"], db=store.path)
+        csv = TestClient(create_app(settings, store)).get("/dashboard/top-sources.csv").text
+    assert "\n\"'=HYPERLINK(" in csv and "\n=" not in csv and '\n"=' not in csv
 
 
 def test_api_search_get_stats_and_openapi(client: TestClient, store: Store) -> None:

@@ -21,6 +21,10 @@ import pytest
 
 from tests.e2e.corpus import AUTH, CHROMIUM, CHROMIUM_ARGS
 
+#: A form post waits for a real analysis in the worker process (started on first use), which
+#: on a busy machine takes longer than Playwright's default 30 s.
+ANALYSIS_WAIT_MS = 120_000
+
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 
@@ -108,7 +112,7 @@ def test_markup_in_an_article_never_executes(server: str, page: Any) -> None:
     page.fill("#text", "Pasted <img src=x onerror=window.__xss=1> title\n"
                        "<script>window.__xss=2</script> The mayor said the bridge reopens.\n")
     page.click("#analyze-submit")
-    page.wait_for_url("**/articles/*")
+    page.wait_for_url("**/articles/*", timeout=ANALYSIS_WAIT_MS)
     assert "<img src=x onerror=window.__xss=1>" in page.inner_text("h1")
     stored = httpx.get(server + "/api/v1/documents/" + page.url.rsplit("/", 1)[1]).json()
     assert "\r" not in stored["document"]["text"]  # the form's CRLF line breaks are undone
@@ -218,7 +222,7 @@ fetch("{server}/api/v1/ingest", {{method: "POST", mode: "no-cors",
         page.fill("#text", "Invented: the ferry timetable\nThe ferry company said the "
                            "summer timetable starts on Monday.\n")  # fmt: skip
         page.click("#analyze-submit")
-        page.wait_for_url("**/articles/*")
+        page.wait_for_url("**/articles/*", timeout=ANALYSIS_WAIT_MS)
         assert page.inner_text("h1") == "Invented: the ferry timetable"
         assert httpx.get(f"{server}/healthz").json()["articles"] == count + 1
     finally:

@@ -501,6 +501,24 @@ def test_loopback_addresses_are_recognised_exactly() -> None:
         assert not is_loopback(host), host
 
 
+@pytest.mark.parametrize(
+    ("origin", "host", "same"),
+    [("http://127.0.0.1:8000", "127.0.0.1:8000", True),
+     ("http://localhost:8000", "LOCALHOST:8000", True),
+     ("http://[::1]:8000", "[::1]:8000", True), ("http://127.0.0.1", "127.0.0.1:80", True),
+     ("https://news.example", "news.example", True),
+     ("null", "127.0.0.1:8000", False), ("http://127.0.0.1:8001", "127.0.0.1:8000", False),
+     ("http://localhost:8000", "127.0.0.1:8000", False),
+     ("http://127.0.0.1:8000/", "127.0.0.1:8000", False),
+     ("http://x@127.0.0.1:8000", "127.0.0.1:8000", False),
+     ("file://", "127.0.0.1:8000", False), ("http://[::1]:8000", "[::1", False)],
+)  # fmt: skip
+def test_same_origin_compares_host_and_port_exactly(origin: str, host: str, same: bool) -> None:
+    from spinscope.web.guard import same_origin
+
+    assert same_origin(origin, host) is same
+
+
 def test_web_modules_import_each_other_one_way() -> None:
     """No import circle among spinscope.web's modules, counting imports inside functions."""
     import ast

@@ -51,3 +51,17 @@ def test_every_top_level_command_is_in_the_readme() -> None:
 def test_every_setting_is_in_the_readme() -> None:
     missing = sorted(n for n in Settings.model_fields if f"`{n}`" not in README)
     assert not missing, f"README does not document settings: {missing}"
+
+
+def test_every_test_the_security_section_names_exists() -> None:
+    """The Security section says which test guards each guarantee; a renamed or deleted test
+    would leave a guarantee the README claims without anything checking it."""
+    import re
+
+    section = README.split("\n## Security\n", 1)[1].split("\n## ", 1)[0]
+    tests = Path(__file__).parent
+    named = re.findall(r"`(?:(tests/[\w/]+\.py)::)?(test_\w+)`", section)
+    assert len(named) >= 15
+    for path, name in named:
+        source = (tests.parent / path) if path else tests / "test_web.py"
+        assert f"def {name}(" in source.read_text(encoding="utf-8"), (path, name)

@@ -51,6 +51,34 @@ def test_html_is_extracted_with_title_first_and_metadata(tmp_path: Path) -> None
     assert doc.meta.published == "2024-03-05"
 
 
+def test_a_saved_page_keeps_its_canonical_link_as_a_claim_not_as_its_url(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(HTML, encoding="utf-8")
+    doc = load(Source("html", str(path)), settings())
+    assert doc.meta.url is None  # a file has no URL of its own; the page's is a claim
+    claimed = "https://www.example-news.example/world/depot-fire"
+    assert doc.to_dict()["summary"]["canonical_claimed"] == claimed
+
+
+def test_a_fetched_page_keeps_its_fetched_url_and_outlet_against_a_foreign_canonical(
+    http_server,  # type: ignore[no-untyped-def]
+) -> None:
+    base, routes = http_server
+    routes["/copy"] = (200, "text/html", HTML.encode(), 0)
+    doc = load(Source("url", f"{base}/copy"), settings(allow_private=True))
+    assert doc.meta.url == f"{base}/copy" and doc.meta.outlet == "127.0.0.1"
+    data = doc.to_dict()
+    assert data["summary"]["canonical_claimed"] == (
+        "https://www.example-news.example/world/depot-fire"
+    )
+    assert any("another site" in w and "canonical" in w for w in data["document"]["warnings"])
+    # A page whose canonical is its own URL claims nothing.
+    own = HTML.replace("https://www.example-news.example/world/depot-fire", f"{base}/own")
+    routes["/own"] = (200, "text/html", own.encode(), 0)
+    doc = load(Source("url", f"{base}/own"), settings(allow_private=True))
+    assert "canonical_claimed" not in doc.meta.summary and not doc.meta.warnings
+
+
 def test_malformed_html_still_yields_its_text(tmp_path: Path) -> None:
     path = tmp_path / "broken.html"
     body = "<html><body><div><p>Officials said the bridge was closed after the flood damaged it"

@@ -127,6 +127,67 @@ def test_a_feed_url_ingests_its_articles_and_keeps_the_private_address_refusal(
     assert urls == [f"{base}/a1", f"{base}/a2", f"{base}/a3"]
 
 
+def test_a_page_whose_canonical_names_a_stored_article_never_replaces_it(
+    invoke, http_server, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    base, routes = http_server
+    victim = "https://victim.example/2031/harbour"
+    original = {"text": ARTICLE.format(n=1), "url": victim, "outlet": "victim.example"}
+    forged = (
+        f'<html><head><link rel="canonical" href="{victim}"><title>Forged</title></head><body>'
+        "<article><p>The harbour master resigned in disgrace on Friday, officials said, after "
+        "the pier collapsed under the weight of the new ferry.</p></article></body></html>"
+    )
+    routes["/copy"] = (200, "text/html", forged.encode(), 0)
+    records = tmp_path / "in.jsonl"
+    records.write_text(json.dumps(original) + "\n" + json.dumps({"html": forged}) + "\n")
+    db = tmp_path / "v.duckdb"
+    first = invoke("ingest", str(records), "--db", str(db), "--layers", "boilerplate")
+    assert "2 analyzed" in first.output, first.output
+    fetched = invoke(
+        "ingest", f"{base}/copy", "--db", str(db), "--layers", "boilerplate", "--allow-private"
+    )
+    assert "1 analyzed" in fetched.output, fetched.output
+    with Store(db) as store:
+        rows = {r["url"]: r for r in store._rows("SELECT key, url, outlet, text FROM documents")}
+        assert set(rows) == {victim, f"{base}/copy", None}
+        assert rows[victim]["text"] == original["text"]
+        assert rows[victim]["outlet"] == "victim.example"
+        assert rows[f"{base}/copy"]["outlet"] == "127.0.0.1"
+        copy = store.get(rows[f"{base}/copy"]["key"])
+        assert copy is not None and copy["summary"]["canonical_claimed"] == victim
+
+
+def test_reingesting_a_changed_article_updates_it_and_keeps_the_old_version(
+    invoke, http_server, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    base, routes = http_server
+
+    def page(text: str) -> bytes:
+        body = text.replace("\n", "</p><p>")
+        head = "<html><head><title>Ferry</title></head><body><article>"
+        return f"{head}<p>{body}</p></article></body></html>".encode()
+
+    original = ARTICLE.format(n=3)
+    routes["/story"] = (200, "text/html", page(original), 0)
+    args = ["ingest", f"{base}/story", "--db", str(tmp_path / "e.duckdb"), "--layers",
+            "boilerplate", "--allow-private"]  # fmt: skip
+    assert "1 analyzed, 0 skipped" in invoke(*args).output
+    # A stealth edit: same URL, one figure changed.
+    routes["/story"] = (200, "text/html", page(original.replace("about 3 minutes", "3 hours")), 0)
+    edited = invoke(*args)
+    assert "1 analyzed, 0 skipped" in edited.output, edited.output
+    assert "1 changed since stored" in edited.output
+    assert "0 analyzed, 1 skipped" in invoke(*args).output  # unchanged: skipped as before
+    with Store(tmp_path / "e.duckdb") as store:
+        [key] = [r["key"] for r in store._rows("SELECT key FROM documents")]
+        assert "3 hours" in store.get(key)["document"]["text"]
+        [old] = store.revisions(key)
+        assert "about 3 minutes" in store.revision(key, old["number"])["document"]["text"]
+
+
 def test_sigkill_mid_ingest_loses_at_most_a_batch_and_a_rerun_resumes(tmp_path: Path) -> None:
     n, every = 240, 10
     folder = _folder(tmp_path, n)

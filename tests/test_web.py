@@ -18,6 +18,8 @@ from spinscope.web.guard import HTTPProblem
 from tests.e2e.corpus import DATA, hand_doc
 
 WEB = Path(__file__).parent.parent / "spinscope" / "web"
+TOKEN = "test-api-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,13 @@ def store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
 @pytest.fixture(scope="module")
 def client(store: Store) -> TestClient:
     settings = load_settings(layers=["boilerplate"], db=store.path, max_bytes=20_000)
-    return TestClient(create_app(settings, store))
+    return TestClient(create_app(settings, store, token=TOKEN))
+
+
+def form_token(client: TestClient) -> str:
+    """The form token of the analyze page, as a browser would send it back."""
+    page = client.get("/analyze").text
+    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 def key_of(store: Store, doc_id: str) -> str:
@@ -67,6 +75,63 @@ def test_article_page_embeds_the_report_and_lists_reprints(
     assert client.get("/articles/doesnotexist").status_code == 404
 
 
+def test_a_pasted_pages_canonical_link_is_shown_as_its_claim(
+    client: TestClient, store: Store
+) -> None:
+    victim = store.save(hand_doc(7, url="https://victim.example/story"))
+    before = store.get(victim)
+    page = (
+        '<html><head><link rel="canonical" href="https://victim.example/story"></head><body>'
+        "<article><p>Invented: a pasted copy says the harbour master resigned in disgrace on "
+        "Friday, officials said.</p></article></body></html>"
+    )
+    answer = client.post(
+        "/api/v1/analyze", json={"text": page, "store": True}, headers=AUTH
+    ).json()  # fmt: skip
+    assert answer["key"] != victim and store.get(victim) == before
+    assert answer["document"]["document"]["url"] is None
+    assert answer["document"]["summary"]["canonical_claimed"] == "https://victim.example/story"
+    html = client.get(f"/articles/{answer['key']}").text
+    assert "canonical URL claimed by the page" in html
+    assert "https://victim.example/story" in html and 'href="https://victim' not in html
+    client.delete(f"/api/v1/documents/{answer['key']}", headers=AUTH)
+    client.delete(f"/api/v1/documents/{victim}", headers=AUTH)
+
+
+def test_an_edited_article_shows_its_earlier_versions_in_the_explorer_and_the_api(
+    client: TestClient, store: Store
+) -> None:
+    url = "https://edits.example/2031/strike"
+    first = hand_doc(5, url=url)
+    key = store.save(first)
+    edited = hand_doc(5, url=url)
+    edited.text, edited.spans = first.text.replace("killed 7", "killed <b>70</b>"), {}
+    assert store.save(edited) == key
+    page = client.get(f"/articles/{key}").text
+    assert 'id="revisions"' in page and "Edited since first seen" in page
+    assert f'href="/articles/{key}/revisions/1"' in page
+    listed = client.get("/", params={"q": "Lysohirka", "outlet": "kremlin-watch.example"}).text
+    assert re.search(rf'href="/articles/{key}">[^<]*</a> <span class="edited"', listed)
+    old = client.get(f"/articles/{key}/revisions/1")
+    assert old.status_code == 200 and "Version 1 of 2" in old.text
+    assert "<del>7</del>" in old.text and "<ins>&lt;b&gt;70&lt;/b&gt;</ins>" in old.text
+    assert "<b>70</b>" not in old.text  # the diff is escaped like everything else
+    assert 'id="ss-report"' in old.text and "killed 7 civilians" in old.text
+    assert client.get(f"/articles/{key}/revisions/2").status_code == 404
+    assert client.get(f"/articles/{key}/revisions/first").status_code == 422
+    api = client.get(f"/api/v1/documents/{key}/revisions").json()
+    assert api["ok"] and api["edited"] and [r["number"] for r in api["revisions"]] == [1]
+    assert api["first_seen"] <= api["revisions"][0]["replaced_at"] == api["current_since"]
+    assert client.get(api["revisions"][0]["document"]).json() == first.to_dict()
+    found = client.get("/api/v1/search", params={"q": "Lysohirka", "per_page": 50}).json()
+    assert {r["key"]: r["n_revisions"] for r in found["results"]}[key] == 1
+    never = store.save(hand_doc(8, url="https://edits.example/other"))
+    assert client.get(f"/api/v1/documents/{never}/revisions").json()["edited"] is False
+    assert client.get("/api/v1/documents/nope/revisions").status_code == 404
+    for k in (key, never):
+        client.delete(f"/api/v1/documents/{k}", headers=AUTH)
+
+
 def test_article_content_is_escaped_everywhere(client: TestClient, store: Store) -> None:
     key = key_of(store, "xss")
     for url in (f"/articles/{key}", "/?q=markup", "/reprints"):
@@ -81,6 +146,7 @@ def test_every_page_forbids_foreign_scripts_and_loads_nothing_external(client: T
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'nonce-" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in policy and response.headers["x-frame-options"] == "DENY"
     for path in [*WEB.glob("templates/*.j2"), *WEB.glob("static/*")]:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path
@@ -102,6 +168,16 @@ def test_dashboard_charts_and_csv_downloads(client: TestClient) -> None:
     top = client.get("/dashboard/top-sources.csv").text.splitlines()
     assert top[0] == "source,kind,claims,articles" and top[1] == "Anna Petrenko,named,2,2"
     assert client.get("/dashboard/nope.csv").status_code == 404
+
+
+def test_csv_downloads_never_start_a_cell_with_a_formula(tmp_path: Path) -> None:
+    with Store(tmp_path / "csv.duckdb") as store:
+        doc = hand_doc(1)
+        doc.spans["claims"][1].attrs["attribution"]["source"] = '=HYPERLINK("http://x","y")'
+        store.save(doc)
+        settings = load_settings(layers=["boilerplate"], db=store.path)
+        csv = TestClient(create_app(settings, store)).get("/dashboard/top-sources.csv").text
+    assert "\n\"'=HYPERLINK(" in csv and "\n=" not in csv and '\n"=' not in csv
 
 
 def test_api_search_get_stats_and_openapi(client: TestClient, store: Store) -> None:
@@ -136,10 +212,27 @@ def test_api_search_get_stats_and_openapi(client: TestClient, store: Store) -> N
     ],
 )
 def test_api_errors_are_json_with_their_status(client, method, url, body, status) -> None:  # type: ignore[no-untyped-def]
-    response = getattr(client, method)(url, **({"json": body} if body is not None else {}))
+    given = {"json": body} if body is not None else {}
+    response = getattr(client, method)(url, headers=AUTH, **given)
     assert response.status_code == status
     data = response.json()
     assert data["ok"] is False and data["status"] == status and data["error"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("page=922337203685477580", "page"), ("page=2.5", "page"), ("per_page=0", "per_page"),
+     ("per_page=99999999999999999999999", "per_page"), ("date_from=2024-13-45", "date_from"),
+     ("date_to=2024-02-30", "date_to"), ("date_from=2024-13", "date_from")],
+)  # fmt: skip
+def test_bad_search_parameters_get_422_naming_the_parameter(
+    client: TestClient, query: str, parameter: str
+) -> None:
+    api = client.get(f"/api/v1/search?{query}")
+    assert api.status_code == 422, api.text
+    assert api.json()["status"] == 422 and parameter in api.json()["error"]
+    page = client.get(f"/?{query}")
+    assert page.status_code == 422 and parameter in page.text and "Error 422" in page.text
 
 
 def test_analyze_returns_the_contract_and_can_store(client: TestClient, store: Store) -> None:
@@ -148,19 +241,24 @@ def test_analyze_returns_the_contract_and_can_store(client: TestClient, store: S
     assert answer["ok"] and answer["key"] is None
     assert answer["document"]["document"]["text"] == text and "boilerplate" in answer["document"]
     before = store.count()
-    stored = client.post("/api/v1/analyze", json={"text": text, "store": True}).json()
+    stored = client.post("/api/v1/analyze", json={"text": text, "store": True}, headers=AUTH)
+    stored = stored.json()
     assert stored["key"] and store.count() == before + 1
-    form = client.post("/analyze", data={"text": text + "More.\n"}, follow_redirects=False)
+    form = client.post(
+        "/analyze", data={"text": text + "More.\n", "form_token": form_token(client)},
+        follow_redirects=False,
+    )  # fmt: skip
     assert form.status_code == 303 and form.headers["location"].startswith("/articles/")
-    gone = client.delete(f"/api/v1/documents/{stored['key']}")
+    gone = client.delete(f"/api/v1/documents/{stored['key']}", headers=AUTH)
     assert gone.json() == {"ok": True, "deleted": stored["key"]}
-    assert client.delete(f"/api/v1/documents/{stored['key']}").status_code == 404
+    assert client.delete(f"/api/v1/documents/{stored['key']}", headers=AUTH).status_code == 404
 
 
 def test_ingest_endpoint_refuses_paths_and_reports_failures(client: TestClient) -> None:
     answer = client.post(
         "/api/v1/ingest",
         json={"items": [{"url": "/etc/passwd"}, {"text": "Title\nA fine invented article.\n"}]},
+        headers=AUTH,
     ).json()
     assert answer["analyzed"] == 1 and answer["failed"] == 1
     assert "http(s)" in answer["failures"][0]["reason"]
@@ -191,14 +289,92 @@ def test_cross_origin_form_posts_are_refused(client: TestClient) -> None:
     assert response.status_code == 403
 
 
+POSTED = "Invented: a ferry strike\nThe union said the ferries would stop on Monday.\n"
+
+
+@pytest.mark.parametrize(
+    ("headers", "fields", "why"),
+    [({"Origin": "null"}, {}, "a sandboxed frame or data: page"),
+     ({"Origin": "null"}, {"form_token": "page"}, "null is never trusted, token or not"),
+     ({"Origin": "http://127.0.0.1:9999"}, {"form_token": "page"}, "another local port"),
+     ({"Origin": "http://evil.example"}, {"form_token": "page"}, "another site"),
+     ({}, {}, "no form token: a plain cross-site form post without an Origin"),
+     ({}, {"form_token": "1.x.deadbeef"}, "a forged form token"),
+     ({}, {"form_token": "stale"}, "a token older than a day"),
+     ({}, {"token": "wrong"}, "a wrong API token")],
+)  # fmt: skip
+def test_form_writes_without_a_same_origin_proof_get_403_and_store_nothing(
+    client: TestClient, store: Store, headers: dict, fields: dict, why: str
+) -> None:
+    ex = client.app.app.state.explorer  # type: ignore[attr-defined]
+    real = {"page": lambda: form_token(client),
+            "stale": lambda: ex.forms.issue("/analyze", now=1_000_000)}  # fmt: skip
+    data = {"text": POSTED, **{k: real[v]() if v in real else v for k, v in fields.items()}}
+    before = store.count()
+    response = client.post("/analyze", data=data, headers=headers, follow_redirects=False)
+    assert response.status_code == 403, why
+    assert "Error 403" in response.text and response.headers["content-type"].startswith("text/html")
+    assert store.count() == before, why
+
+
+def test_form_writes_with_the_page_token_or_the_api_token_are_stored(
+    client: TestClient, store: Store
+) -> None:
+    before = store.count()
+    own = {"Origin": "http://testserver"}
+    for data, headers in [
+        ({"text": POSTED, "form_token": form_token(client)}, own),  # the browser's form
+        ({"text": POSTED + "Two.\n", "form_token": form_token(client)}, {}),  # no Origin sent
+        ({"text": POSTED + "Three.\n"}, AUTH),  # curl with the API token
+        ({"text": POSTED + "Four.\n", "token": TOKEN}, {}),  # the token field of the form
+    ]:
+        response = client.post("/analyze", data=data, headers=headers, follow_redirects=False)
+        assert response.status_code == 303, response.text
+    assert store.count() == before + 4
+
+
+@pytest.mark.parametrize("origin", ["null", "http://127.0.0.1:9999", "https://evil.example"])
+def test_api_writes_from_another_origin_get_403_json_even_with_the_token(
+    client: TestClient, store: Store, origin: str
+) -> None:
+    before = store.count()
+    headers = {**AUTH, "Origin": origin}
+    for method, url, body in [
+        ("post", "/api/v1/analyze", {"text": POSTED, "store": True}),
+        ("post", "/api/v1/analyze", {"text": POSTED}),  # even an analysis that stores nothing
+        ("post", "/api/v1/ingest", {"items": [{"text": POSTED}]}),
+    ]:
+        response = getattr(client, method)(url, json=body, headers=headers)
+        assert response.status_code == 403
+        assert response.json() == {"ok": False, "status": 403, "error": response.json()["error"]}
+    key = client.get("/api/v1/search").json()["results"][0]["key"]
+    assert client.delete(f"/api/v1/documents/{key}", headers=headers).status_code == 403
+    assert store.count() == before
+
+
+def test_api_writes_need_the_api_token_on_loopback_too(client: TestClient, store: Store) -> None:
+    before = store.count()
+    body = {"text": POSTED + "API.\n", "store": True}
+    refused = client.post("/api/v1/analyze", json=body)
+    assert refused.status_code == 401 and "Authorization: Bearer" in refused.json()["error"]
+    page_token = {"X-Spinscope-Token": form_token(client)}  # a form token is not an API token
+    assert client.post("/api/v1/analyze", json=body, headers=page_token).status_code == 401
+    assert store.count() == before
+    assert client.post("/api/v1/analyze", json=body, headers=AUTH).status_code == 200
+    assert store.count() == before + 1
+
+
 def test_write_endpoints_need_the_token_when_one_is_set(store: Store) -> None:
     settings = load_settings(layers=["boilerplate"], db=store.path)
-    guarded = TestClient(create_app(settings, store, token="s3cret"))
+    guarded = TestClient(create_app(settings, store, token="s3cret", forms_need_token=True))
     text = {"text": "Invented\nThe ferry sank, officials said.\n", "store": True}
     assert guarded.post("/api/v1/analyze", json=text).status_code == 401
     assert guarded.post("/api/v1/ingest", json={"items": [text]}).status_code == 401
     assert guarded.delete("/api/v1/documents/x").status_code == 401
-    assert guarded.post("/analyze", data={"text": text["text"]}).status_code == 401
+    assert guarded.post("/analyze", data={"text": text["text"]}).status_code == 403
+    # Off loopback the page's form token is not enough: anyone can load the page.
+    page = {"text": text["text"], "form_token": form_token(guarded)}
+    assert guarded.post("/analyze", data=page).status_code == 401
     wrong = {"Authorization": "Bearer nope"}
     assert guarded.post("/api/v1/analyze", json=text, headers=wrong).status_code == 401
     ok = guarded.post("/api/v1/analyze", json=text, headers={"Authorization": "Bearer s3cret"})
@@ -260,7 +436,30 @@ def test_serve_off_loopback_prints_a_token_and_requires_it(
     again = invoke("serve", "--db", str(db), "--host", "0.0.0.0")
     assert f"need the token {token}" in again.output and "generated now" not in again.output
     local = invoke("serve", "--db", str(db))
-    assert "token" not in local.output and started["host"] == "127.0.0.1"
+    assert f"need the token {token}" in local.output and started["host"] == "127.0.0.1"
+    assert "the web form needs none on loopback" in local.output
+
+
+def test_the_default_loopback_server_refuses_origin_null_posts(
+    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """The reported attack: 'serve' with its defaults stored a post sent with Origin: null."""
+    import uvicorn
+
+    statuses: list[int] = []
+
+    def run(app, **kw) -> None:  # type: ignore[no-untyped-def]  # in place of the real server
+        with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+            for headers in ({"Origin": "null"}, {"Origin": "http://127.0.0.1:8001"}, {}):
+                answer = client.post("/analyze", data={"text": POSTED}, headers=headers)
+                statuses.append(answer.status_code)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    db = tmp_path / "d.duckdb"
+    assert invoke("serve", "--db", str(db), "--layers", "boilerplate").exit_code == 0
+    assert statuses == [403, 403, 403]
+    with Store(db) as s:
+        assert s.count() == 0
 
 
 def test_a_loopback_server_answers_only_to_local_host_names(store: Store) -> None:
@@ -273,3 +472,90 @@ def test_a_loopback_server_answers_only_to_local_host_names(store: Store) -> Non
     assert TestClient(app, base_url="http://localhost:8000").get("/api/v1/stats").is_success
     rebound = local.get("/api/v1/stats", headers={"Host": "evil.example:8000"})
     assert rebound.status_code == 421 and rebound.json()["ok"] is False
+
+
+@pytest.mark.parametrize(
+    ("host", "answered"),
+    [("127.0.0.1:8000", True), ("127.0.0.1", True), ("LocalHost:8000", True),
+     ("[::1]:8000", True), ("[::1]", True), ("[0:0:0:0:0:0:0:1]:8000", True),
+     ("::1", False), ("[localhost]:8000", False), ("[127.0.0.1]:8000", False),
+     ("[::2]:8000", False), ("[::1]x", False), ("[::1]:80:80", False), ("evil.example", False),
+     ("127.0.0.1.evil.example", False), ("localhost@evil.example", False),
+     ("localhost.:8000", False), ("", False)],
+)  # fmt: skip
+def test_the_loopback_host_check_is_exact_for_ipv6_brackets(
+    store: Store, host: str, answered: bool
+) -> None:
+    from spinscope.web.guard import loopback_hosts
+
+    settings = load_settings(layers=["boilerplate"], db=store.path)
+    client = TestClient(create_app(settings, store, allowed_hosts=loopback_hosts("127.0.0.1")))
+    status = client.get("/healthz", headers={"Host": host}).status_code
+    assert status == (200 if answered else 421)
+
+
+def test_loopback_addresses_are_recognised_exactly() -> None:
+    for host in ("127.0.0.1", "127.4.5.6", "::1", "[::1]", "localhost", "LOCALHOST"):
+        assert is_loopback(host), host
+    for host in ("[localhost]", "[127.0.0.1]", "0.0.0.0", "::", "192.168.1.4", "[::1", "::1]"):
+        assert not is_loopback(host), host
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "same"),
+    [("http://127.0.0.1:8000", "127.0.0.1:8000", True),
+     ("http://localhost:8000", "LOCALHOST:8000", True),
+     ("http://[::1]:8000", "[::1]:8000", True), ("http://127.0.0.1", "127.0.0.1:80", True),
+     ("https://news.example", "news.example", True),
+     ("null", "127.0.0.1:8000", False), ("http://127.0.0.1:8001", "127.0.0.1:8000", False),
+     ("http://localhost:8000", "127.0.0.1:8000", False),
+     ("http://127.0.0.1:8000/", "127.0.0.1:8000", False),
+     ("http://x@127.0.0.1:8000", "127.0.0.1:8000", False),
+     ("file://", "127.0.0.1:8000", False), ("http://[::1]:8000", "[::1", False)],
+)  # fmt: skip
+def test_same_origin_compares_host_and_port_exactly(origin: str, host: str, same: bool) -> None:
+    from spinscope.web.guard import same_origin
+
+    assert same_origin(origin, host) is same
+
+
+def test_web_modules_import_each_other_one_way() -> None:
+    """No import circle among spinscope.web's modules, counting imports inside functions."""
+    import ast
+
+    graph: dict[str, set[str]] = {}
+    for path in WEB.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("spinscope.web"):
+                names = [node.module.rsplit(".", 1)[-1]] if node.module != "spinscope.web" else []
+                found.update(names or [a.name for a in node.names])
+        graph[path.stem] = found & {p.stem for p in WEB.glob("*.py")}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n}))
+                   for n in graph.get(start, ()))  # fmt: skip
+
+    circles = [m for m in graph if reaches(m, m, {m})]
+    assert circles == [], f"modules in an import circle: {circles}; graph: {graph}"
+
+
+@pytest.mark.parametrize("scale", [1, 3000])
+def test_the_revision_diff_rebuilds_both_versions_and_stays_fast(scale: int) -> None:
+    import time
+
+    from spinscope.web.diff import word_diff
+
+    old = "The mayor said 7 people died.\nThe bridge stays closed.\n" * scale
+    one = old.replace("7 people", "70 people", 1)  # one stealth edit
+    spread = one[::-1].replace("syats", "sniamer", 1)[::-1]  # and one at the very end
+    for new in (one, spread):
+        started = time.monotonic()
+        pieces = word_diff(old, new)
+        assert time.monotonic() - started < 5  # a page view, however long the article
+        assert "".join(t for k, t in pieces if k != "ins") == old
+        assert "".join(t for k, t in pieces if k != "del") == new
+    # A single edit stands out as the changed word, however long the text.
+    assert [(k, t) for k, t in word_diff(old, one) if k != "same"] == [("del", "7"), ("ins", "70")]

@@ -120,10 +120,14 @@ def ingest(
         corpus.write_failures(report_path, report.failures)
     elif failures is None and report_path.exists():
         report_path.unlink()  # the default report of an earlier run would mislead
+    revised = (
+        f"; {report.revised} changed since stored (earlier versions kept)" if report.revised else ""
+    )
     typer.echo(
         f"{report.analyzed} analyzed, {report.skipped} skipped, {report.failed} failed "
-        f"of {report.total} inputs; {stored} articles and {report.clusters} reprint clusters "
-        f"in {settings.db}" + (f"; failures listed in {report_path}" if report.failures else ""),
+        f"of {report.total} inputs{revised}; {stored} articles and {report.clusters} reprint "
+        f"clusters in {settings.db}"
+        + (f"; failures listed in {report_path}" if report.failures else ""),
         err=True,
     )
     raise typer.Exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
@@ -216,8 +220,9 @@ def serve(
     host: Annotated[
         str,
         typer.Option(
-            help="Address to listen on. Anything other than loopback makes write endpoints "
-            "require a token ($SPINSCOPE_TOKEN, or one generated and printed at first start)."
+            help="Address to listen on. API writes always need the token ($SPINSCOPE_TOKEN, or "
+            "one generated at first start, kept in the database and printed at each start); "
+            "anything other than loopback makes the web form need it too."
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
@@ -234,20 +239,22 @@ def serve(
         settings, store = _open_store(db, config, layers=wanted)
     except ConfigError as err:
         raise fail(str(err)) from None
-    token = None
-    if not is_loopback(host):
-        token, generated = resolve_token(store)
-        typer.echo(
-            f"write endpoints need the token {token} (header 'Authorization: Bearer …')"
-            + (" — generated now and kept in the database" if generated else ""),
-            err=True,
-        )
-    from spinscope.web.guard import LOOPBACK_HOSTS
+    from spinscope.web.guard import loopback_hosts
 
+    local = is_loopback(host)
+    token, generated = resolve_token(store)
+    typer.echo(
+        f"API writes need the token {token} (header 'Authorization: Bearer …')"
+        + (" — generated now and kept in the database" if generated else "")
+        + ("; the web form needs none on loopback" if local else "; so does the web form"),
+        err=True,
+    )
     # On loopback only local names are answered (a DNS-rebinding page gets 421); elsewhere
     # the token guards writes and any Host is fine.
-    hosts = LOOPBACK_HOSTS | {host} if is_loopback(host) else None
-    application = create_app(settings, store, token=token, isolate=True, allowed_hosts=hosts)
+    application = create_app(
+        settings, store, token=token, isolate=True,
+        allowed_hosts=loopback_hosts(host) if local else None, forms_need_token=not local,
+    )  # fmt: skip
     count = store.count()
     typer.echo(
         f"spinscope serving {count} articles from {settings.db} on http://{host}:{port}/"

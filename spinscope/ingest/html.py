@@ -7,7 +7,7 @@ offset points into that text (not into the HTML source).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from spinscope.errors import InputError
@@ -22,6 +22,10 @@ class Extracted:
     outlet: str | None
     url: str | None
     genre_hint: str | None
+    #: The URL the page names as its own (canonical link or og:url) when it is not ``url``:
+    #: what the page claims, which may be another outlet's article.
+    canonical_claimed: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def looks_like_html(text: str) -> bool:
@@ -59,16 +63,30 @@ def extract(html: str, source: str, url: str | None = None) -> Extracted:
         raise InputError(source, "no article text found in this HTML page")
     title = _clean(data.get("title"))
     text = body if not title or body.startswith(title) else f"{title}\n\n{body}"
-    page_url = data.get("url") or url
-    outlet = domain_of(page_url) or _clean(data.get("hostname")) or _clean(data.get("sitename"))
+    # The page's own URL claim is only a claim: the document's URL (its identity in the
+    # store) and outlet come from where it was fetched; a file or pasted page has no URL.
+    claimed = _clean(data.get("url"))
+    canonical = claimed if claimed and claimed != url else None
+    notes = []
+    if url:
+        outlet = domain_of(url)
+        if canonical and domain_of(canonical) != outlet:
+            notes.append(
+                f"the page names {canonical} (another site) as its canonical URL; it was "
+                f"fetched from {url}, which is kept as its URL and outlet"
+            )
+    else:
+        outlet = domain_of(claimed) or _clean(data.get("hostname")) or _clean(data.get("sitename"))
     return Extracted(
         text=text,
         title=title,
         author=_clean(data.get("author")),
         published=_clean(data.get("date")),
         outlet=outlet,
-        url=page_url,
+        url=url,
         genre_hint=_clean(data.get("pagetype")),
+        canonical_claimed=canonical,
+        warnings=notes,
     )
 
 

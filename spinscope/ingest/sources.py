@@ -196,6 +196,9 @@ def _build(
         meta.published = fields.to_iso_date(page.published) or page.published
         meta.url = page.url or url
         genre_hint = page.genre_hint
+        meta.warnings += page.warnings
+        if page.canonical_claimed:
+            meta.summary["canonical_claimed"] = page.canonical_claimed
     elif url:
         meta.outlet = domain_of(url)
     _fill_from_text(text, meta, genre_hint)

@@ -187,6 +187,9 @@ def summary_items(data: dict[str, Any]) -> list[tuple[str, str]]:
             )
             text = str(value.get("convention") or "undetermined").replace("_", " ")
             items.append((label, f"{text}" + (f" — {names}" if names else "")))
+        elif key == "canonical_claimed":
+            # What the page says its URL is; the document's URL is where it was fetched.
+            items.append(("canonical URL claimed by the page", str(value)))
         else:
             items.append((label, fmt_value(value)))
     return items

@@ -2,8 +2,9 @@
 
 Crash safety comes from the batching: a batch is analyzed, then written in a single
 DuckDB transaction, so a process killed at any moment loses at most the batch in flight.
-Re-running skips inputs whose stored copy (same URL or same normalised text) was made by
-the same analyzer versions, so it resumes where it stopped without duplicates.
+Re-running skips inputs whose stored copy (same URL or same normalised text) has the same
+text and was made by the same analyzer versions, so it resumes where it stopped without
+duplicates; an article whose text changed is stored again, its old version kept.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class IngestReport:
 
     total: int = 0
     analyzed: int = 0
+    #: Of the analyzed: stored articles whose text changed (the old version is kept).
+    revised: int = 0
     skipped: int = 0
     failed: int = 0
     batches: int = 0
@@ -131,6 +134,7 @@ def ingest(
     versions = expected_versions(pipeline)
     seen: set[str] = set()
     loaded: list[tuple[str, Document]] = []  # waiting for the model batch to fill
+    edited: set[str] = set()  # inputs whose stored copy has another text
     ready: list[Document] = []  # analyzed, waiting for the next commit
 
     def note(where: str, status: str, reason: str | None = None) -> None:
@@ -148,6 +152,7 @@ def ingest(
         for o in analyze_batch(loaded, pipeline):
             if o.error is None and o.document is not None:
                 ready.append(o.document)
+                report.revised += o.source in edited
             note(o.source, "failed" if o.error else "analyzed", str(o.error) if o.error else None)
         loaded.clear()
 
@@ -185,9 +190,11 @@ def ingest(
             continue
         seen.add(digest)
         stored = store.existing(doc)
-        if stored is not None and stored[1] == versions:
+        if stored is not None and stored.same_content and stored.analyzers == versions:
             note(item.location, "skipped", "already stored by the same analyzer versions")
             continue
+        if stored is not None and not stored.same_content:
+            edited.add(item.location)
         loaded.append((item.location, doc))
         # The chunk is cut so that analyzed documents reach exactly commit_every.
         if len(loaded) >= min(settings.batch_size, commit_every - len(ready)):

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spinscope.document import LAYER_KEYS, Document
 from spinscope.errors import ConfigError, InputError
@@ -40,6 +40,18 @@ SORTS = {
 }
 #: Longest span text kept in the ``spans`` table (the full text is in the JSON).
 _SNIPPET = 500
+#: Bounds of search paging; beyond them the OFFSET overflows DuckDB's integers.
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 200
+
+
+class StoredCopy(NamedTuple):
+    """What the store holds of an article about to be ingested."""
+
+    key: str
+    analyzers: str
+    #: The stored text and title are the incoming ones: re-analysis only, no new revision.
+    same_content: bool
 
 
 def terms_of(text: str) -> Counter[str]:
@@ -69,16 +81,20 @@ class Query:
     per_page: int = 25
 
     def check(self) -> None:
+        """Raise InputError naming the first bad parameter (the API answers it with 422)."""
         if self.sort not in SORTS:
             raise InputError("sort", f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
         if self.order not in ("asc", "desc"):
             raise InputError("order", f"order must be 'asc' or 'desc', not {self.order!r}")
-        if self.page < 1 or not 1 <= self.per_page <= 200:
-            raise InputError("page", "page must be >= 1 and per_page between 1 and 200")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InputError("page", f"must be from 1 to {MAX_PAGE:,}, not {self.page}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InputError("per_page", f"must be from 1 to {MAX_PER_PAGE}, not {self.per_page}")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
-            if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-                raise InputError(name, f"{value!r} is not a date like 2024-05-31")
+            if value and not _valid_date(value):
+                example = "2024-05-31 (or a month 2024-05, a year 2024)"
+                raise InputError(name, f"{value!r} is not a date like {example}")
 
 
 @dataclass
@@ -93,12 +109,31 @@ def _date(value: str | None) -> str | None:
     return None
 
 
+def _valid_date(value: str) -> bool:
+    """A real calendar date, month or year (``2024-05-31``, ``2024-05``, ``2024``)."""
+    import datetime as dt
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return False
+    try:
+        dt.date.fromisoformat(_pad_date(value, end=False))
+        dt.date.fromisoformat(_pad_date(value, end=True))
+    except ValueError:
+        return False
+    return True
+
+
 def _pad_date(value: str, end: bool) -> str:
     if len(value) == 4:
         return value + ("-12-31" if end else "-01-01")
     if len(value) == 7:
         return _month_end(value) if end else value + "-01"
     return value
+
+
+def _like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern with ``ESCAPE '\\'``: its wildcards match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _month_end(month: str) -> str:
@@ -177,11 +212,15 @@ class Store:
                 cur.close()
 
     # -- writing --------------------------------------------------------------------
-    def existing(self, doc: Document) -> tuple[str, str] | None:
-        """(key, analyzer versions) of the stored copy of ``doc`` (same URL or text hash)."""
+    def existing(self, doc: Document) -> StoredCopy | None:
+        """The stored copy of ``doc`` (same URL or text hash), or None."""
         sql, params = _match(doc, R.text_hash(doc))
-        row = self._rows(sql.replace("SELECT key", "SELECT key, analyzers"), params)
-        return (row[0]["key"], row[0]["analyzers"]) if row else None
+        rows = self._rows(sql.replace("SELECT key", "SELECT key, analyzers, text, title"), params)
+        if not rows:
+            return None
+        row = rows[0]
+        same = (row["text"], row["title"]) == (doc.text, doc.meta.title)
+        return StoredCopy(row["key"], row["analyzers"], same)
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -218,7 +257,7 @@ class Store:
             n = found.fetchone()[0]
             for table in ("spans", "provenance", "terms"):
                 cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
-            for table in ("signatures", "reprints"):
+            for table in ("signatures", "reprints", "revisions"):
                 cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
             cur.execute("DELETE FROM documents WHERE key = ?", [key])
         return bool(n)
@@ -233,12 +272,32 @@ class Store:
         return None if raw is None else json.loads(raw)
 
     def summary(self, key: str) -> dict[str, Any] | None:
+        """The stored fields of ``key``: ``ingested_at`` (first seen), ``revised_at`` (this
+        version first seen), ``updated_at`` (last stored) and ``revisions`` (earlier versions)."""
         rows = self._rows(
             "SELECT key, doc_id, source, url, title, outlet, author, published, language, "
-            "genre, words, analyzers, ingested_at, updated_at FROM documents WHERE key = ?",
+            "genre, words, analyzers, ingested_at, revised_at, updated_at, "
+            "(SELECT count(*) FROM revisions v WHERE v.doc_key = d.key) AS revisions "
+            "FROM documents d WHERE key = ?",
             [key],
         )
         return rows[0] if rows else None
+
+    def revisions(self, key: str) -> list[dict[str, Any]]:
+        """Earlier versions of ``key``, oldest first: number (1 = first seen), seen_at,
+        replaced_at and title. Empty when the article never changed."""
+        return self._rows(
+            "SELECT number, seen_at, replaced_at, title FROM revisions WHERE doc_key = ? "
+            "ORDER BY number",
+            [key],
+        )
+
+    def revision(self, key: str, number: int) -> dict[str, Any] | None:
+        """The ``spinscope/1`` object of version ``number`` of ``key`` as it was stored."""
+        raw = self._value(
+            "SELECT data FROM revisions WHERE doc_key = ? AND number = ?", [key, number]
+        )
+        return None if raw is None else json.loads(raw)
 
     def search(self, query: Query) -> Page:
         """One page of documents matching ``query``, with counts of their findings."""
@@ -271,8 +330,10 @@ class Store:
             )
             params.append(query.source_kind)
         for phrase in re.findall(r'"([^"]+)"', query.q):
-            where.append("d.text ILIKE ?")
-            params.append("%" + phrase.replace("%", r"\%").replace("_", r"\_") + "%")
+            # DuckDB's LIKE has no default escape character: without ESCAPE a "%" or "_"
+            # in the phrase would be a wildcard.
+            where.append("d.text ILIKE ? ESCAPE '\\'")
+            params.append("%" + _like_literal(phrase) + "%")
         hits = ""
         head: list[Any] = []
         if with_terms:
@@ -298,7 +359,8 @@ class Store:
             "(SELECT count(*) FROM spans s WHERE s.doc_key = d.key "
             "AND s.layer = 'claims') AS n_claims, "
             "(SELECT count(*) FROM reprints r JOIN reprints o USING (cluster) "
-            "WHERE r.doc_key = d.key) AS n_reprints "
+            "WHERE r.doc_key = d.key) AS n_reprints, "
+            "(SELECT count(*) FROM revisions v WHERE v.doc_key = d.key) AS n_revisions "
             f"{base} ORDER BY {sort} {query.order.upper()} NULLS LAST, d.key "
             "LIMIT ? OFFSET ?"
         )
@@ -476,7 +538,13 @@ def _save_one(cur: Any, item: _Prepared) -> str:
     from spinscope.render.findings import layers_in
 
     doc, meta = item.doc, item.doc.meta
-    found = cur.execute(*_match(doc, item.digest)).fetchone()
+    sql, params = _match(doc, item.digest)
+    found = cur.execute(sql.replace("SELECT key", "SELECT key, url, text, title"), params)
+    found = found.fetchone()
+    if found and meta.url is None and found[1] is not None:
+        # The same text with no URL (pasted, or a file): the article keeps the URL it was
+        # fetched from; the newcomer's missing URL must not erase it.
+        meta.url = item.data["document"]["url"] = found[1]
     versions = analyzer_versions(doc.provenance)
     values = [
         doc.id, doc.source, meta.url, item.digest, meta.title, meta.outlet, meta.author,
@@ -485,13 +553,25 @@ def _save_one(cur: Any, item: _Prepared) -> str:
     ]  # fmt: skip
     if found:
         key = found[0]
+        edited = (found[2], found[3]) != (doc.text, meta.title)
+        if edited:
+            # A changed article (a stealth edit is what researchers track): the stored
+            # version is kept as a revision before the new one replaces it.
+            cur.execute(
+                "INSERT INTO revisions SELECT key, (SELECT count(*) + 1 FROM revisions "
+                "WHERE doc_key = ?), revised_at, current_timestamp, title, text, data "
+                "FROM documents WHERE key = ?",
+                [key, key],
+            )
         for table in ("spans", "provenance", "terms", "signatures"):
             cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
         cur.execute(
             "UPDATE documents SET doc_id = ?, source = ?, url = ?, text_hash = ?, title = ?, "
             "outlet = ?, author = ?, published = ?, published_date = ?, language = ?, genre = ?, "
             "words = ?, text = ?, data = ?, analyzers = ?, layers = ?, "
-            "updated_at = current_timestamp WHERE key = ?",
+            "updated_at = current_timestamp"
+            + (", revised_at = current_timestamp" if edited else "")
+            + " WHERE key = ?",
             [*values, key],
         )
     else:
@@ -499,8 +579,8 @@ def _save_one(cur: Any, item: _Prepared) -> str:
         cur.execute(
             "INSERT INTO documents (key, doc_id, source, url, text_hash, title, outlet, author, "
             "published, published_date, language, genre, words, text, data, analyzers, layers, "
-            "ingested_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "current_timestamp, current_timestamp)",
+            "ingested_at, updated_at, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, current_timestamp, current_timestamp, current_timestamp)",
             [key, *values],
         )
     if item.spans:

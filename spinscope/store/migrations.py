@@ -109,6 +109,27 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "('schema', 'document', 'summary', 'relations', 'provenance')]",
         ],
     ),
+    (
+        6,
+        "revisions of edited articles",
+        [
+            # An article re-ingested with another text (a stealth edit) keeps each earlier
+            # version here, whole (its spinscope/1 JSON with the analysis made of it), with
+            # the time it was first stored and the time a changed version replaced it.
+            """CREATE TABLE revisions (
+                doc_key VARCHAR NOT NULL,
+                number INTEGER NOT NULL,
+                seen_at TIMESTAMP NOT NULL,
+                replaced_at TIMESTAMP NOT NULL,
+                title VARCHAR,
+                text VARCHAR NOT NULL,
+                data VARCHAR NOT NULL
+            )""",
+            # Since when the stored version is the current one (ingested_at: first seen).
+            "ALTER TABLE documents ADD COLUMN revised_at TIMESTAMP",
+            "UPDATE documents SET revised_at = ingested_at",
+        ],
+    ),
 ]
 
 

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from spinscope.store import stats as S
-from spinscope.web.guard import HTTPProblem, check_origin, check_token
+from spinscope.web.guard import HTTPProblem, check_token
+from spinscope.web.inputs import query_from
 
 
 class ArticleIn(BaseModel):
@@ -51,7 +52,8 @@ def router(ex: Any) -> APIRouter:
     api = APIRouter(tags=["api"])
 
     def write_access(request: Request) -> None:
-        check_origin(request)
+        # The API token is the proof for API clients, on loopback too: a page of another
+        # origin cannot know it (and the app refuses writes that carry a foreign Origin).
         check_token(ex.token, request)
 
     @api.post("/analyze", summary="Analyze an article (text or URL)")
@@ -94,6 +96,35 @@ def router(ex: Any) -> APIRouter:
             raise HTTPProblem(404, f"no document with key {key!r}")
         return data
 
+    @api.get("/documents/{key}/revisions", summary="Earlier versions of an edited document")
+    def document_revisions(key: str) -> dict[str, Any]:
+        """When the document was first seen, since when its current text is stored, and its
+        earlier versions (empty when it was never edited), each with the time it was first
+        seen, the time an edited text replaced it and where to get it."""
+        stored = ex.store.summary(key)
+        if stored is None:
+            raise HTTPProblem(404, f"no document with key {key!r}")
+        revisions = [
+            {**r, "document": f"/api/v1/documents/{key}/revisions/{r['number']}"}
+            for r in ex.store.revisions(key)
+        ]
+        return {
+            "ok": True,
+            "key": key,
+            "edited": bool(revisions),
+            "first_seen": stored["ingested_at"],
+            "current_since": stored["revised_at"],
+            "revisions": revisions,
+        }
+
+    @api.get("/documents/{key}/revisions/{number}", summary="An earlier version of a document")
+    def document_revision(key: str, number: int) -> dict[str, Any]:
+        """The spinscope/1 object of version `number` (1 = first seen) as it was stored."""
+        data = ex.store.revision(key, number)
+        if data is None:
+            raise HTTPProblem(404, f"no version {number} of a document with key {key!r}")
+        return data
+
     @api.delete("/documents/{key}", summary="Delete a stored document")
     def delete_document(key: str, request: Request) -> dict[str, Any]:
         """Remove a document and its findings; needs the token when required."""
@@ -121,8 +152,6 @@ def router(ex: Any) -> APIRouter:
         """Full-text search (all words must occur; "quoted phrases" match exactly) with
         filters. `sort`: relevance, published, title, outlet, words, techniques, claims,
         ingested."""
-        from spinscope.web.app import query_from
-
         query = query_from(request.query_params)
         result = ex.store.search(query)
         return {

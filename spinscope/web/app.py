@@ -25,22 +25,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spinscope import __version__
 from spinscope.config import Settings
 from spinscope.errors import SpinscopeError
-from spinscope.store import Query, Store
+from spinscope.store import Store
 from spinscope.store import corpus as C
 from spinscope.store import stats as S
 from spinscope.web import charts
+from spinscope.web.api import router
 from spinscope.web.guard import (
     SECURITY_HEADERS,
     AnalyzeQueue,
     BodyLimit,
+    FormTokens,
     HTTPProblem,
-    check_origin,
     check_token,
     csp,
+    foreign_origin,
+    has_token,
+    host_name,
 )
+from spinscope.web.inputs import input_item, query_from
 
 HERE = Path(__file__).parent
-PER_PAGE = 25
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +58,7 @@ def _env() -> Any:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.filters["ts"] = lambda t: "" if t is None else str(t)[:19]
     return env
 
 
@@ -64,11 +69,13 @@ class Explorer:
         self,
         settings: Settings,
         store: Store,
-        token: str | None,
+        token: str,
         queue: AnalyzeQueue,
         isolate: bool = False,
+        forms_need_token: bool = False,
     ) -> None:
         self.settings, self.store, self.token, self.queue = settings, store, token, queue
+        self.forms, self.forms_need_token = FormTokens(token), forms_need_token
         self._pipeline: Any = None
         self.worker: Any = None
         if isolate:
@@ -90,7 +97,7 @@ class Explorer:
     ) -> tuple[str | None, dict[str, Any]]:
         """Analyze pasted text or a URL (runs in a worker thread: it may fetch and compute)."""
         if self.worker is None:
-            item = _input_item(text, url, fields, self.settings)
+            item = input_item(text, url, fields, self.settings)
             return C.analyze_item(item, self.settings, self.pipeline, self.store if store else None)
         data = self.worker.analyze(text, url, fields)
         if not store:
@@ -133,11 +140,20 @@ def create_app(
     max_body: int | None = None,
     isolate: bool = False,
     allowed_hosts: set[str] | None = None,
+    forms_need_token: bool = False,
 ) -> Any:
-    """The ASGI application. ``token`` (when set) is required by every write endpoint;
+    """The ASGI application.
+
+    ``token`` is the API token every API write needs (None: a random one, kept in
+    ``app.state.explorer.token``); the web form needs the page's own form token instead, and
+    the API token as well when ``forms_need_token`` (a server reachable from other machines).
     ``isolate`` runs analyses in a separate process (what ``serve`` does); ``allowed_hosts``
-    (when set) are the only Host header names answered."""
-    ex = Explorer(settings, store, token, queue or AnalyzeQueue(), isolate=isolate)
+    (when set) are the only Host header names answered.
+    """
+    ex = Explorer(
+        settings, store, token or secrets.token_urlsafe(24), queue or AnalyzeQueue(),
+        isolate=isolate, forms_need_token=forms_need_token,
+    )  # fmt: skip
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -161,10 +177,14 @@ def create_app(
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
         request.state.nonce = secrets.token_urlsafe(16)
-        host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
-        if allowed_hosts is not None and host not in allowed_hosts:
+        given = request.headers.get("host") or ""
+        if allowed_hosts is not None and host_name(given) not in allowed_hosts:
             # DNS rebinding: a web page must not reach a loopback server under its own name.
-            response = problem_response(request, 421, f"unexpected Host header {host!r}")
+            response = problem_response(request, 421, f"unexpected Host header {given!r}")
+        elif (origin := foreign_origin(request)) is not None:
+            # A page of another origin (or a sandboxed one, "null") posting here: CSRF.
+            message = f"a write from another origin ({origin}) is refused"
+            response = problem_response(request, 403, message)
         else:
             response = await call_next(request)
         response.headers["Content-Security-Policy"] = csp(request.state.nonce)
@@ -174,8 +194,6 @@ def create_app(
 
     _errors(app)
     _pages(app, ex)
-    from spinscope.web.api import router
-
     app.include_router(router(ex), prefix="/api/v1")
     # Outermost, so that oversized bodies are refused before any other work.
     limit = max_body or 2 * settings.max_bytes + 65536
@@ -185,8 +203,8 @@ def create_app(
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     ex: Explorer = request.app.state.explorer
     html = _env().get_template(template).render(
-        request=request, nonce=request.state.nonce, token_required=ex.token is not None,
-        path=request.url.path, **context,
+        request=request, nonce=request.state.nonce, token_required=ex.forms_need_token,
+        form_token=ex.forms.issue, path=request.url.path, **context,
     )  # fmt: skip
     return HTMLResponse(html, status_code=status)
 
@@ -226,27 +244,6 @@ def _errors(app: FastAPI) -> None:
         return problem_response(request, 500, f"internal error: {type(err).__name__}")
 
 
-def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
-    """A store Query from request parameters (empty values mean no filter)."""
-
-    def get(name: str) -> str | None:
-        value = params.get(name)
-        return value.strip() if isinstance(value, str) and value.strip() else None
-
-    try:
-        page = int(get("page") or 1)
-        per = int(get("per_page") or per_page)
-    except ValueError:
-        raise HTTPProblem(422, "page and per_page must be whole numbers") from None
-    q = get("q") or ""
-    return Query(
-        q=q, outlet=get("outlet"), language=get("language"), technique=get("technique"),
-        source_kind=get("source_kind"), date_from=get("date_from"), date_to=get("date_to"),
-        sort=get("sort") or ("relevance" if q else "published"), order=get("order") or "desc",
-        page=page, per_page=per,
-    )  # fmt: skip
-
-
 def _pages(app: FastAPI, ex: Explorer) -> None:
     # Read-only pages are plain functions: FastAPI runs them in worker threads, so slow
     # queries never block the event loop (DuckDB releases the GIL while it works).
@@ -272,6 +269,25 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
             request, "article.html.j2", key=key, doc=data["document"],
             report=report_fragment(data, request.state.nonce),
             also=ex.store.also_published(key), stored=ex.store.summary(key),
+            revisions=ex.store.revisions(key),
+        )  # fmt: skip
+
+    @app.get(
+        "/articles/{key}/revisions/{number}", response_class=HTMLResponse, include_in_schema=False
+    )
+    def article_revision(request: Request, key: str, number: int) -> Any:
+        from spinscope.render.html import report_fragment
+        from spinscope.web.diff import word_diff
+
+        current, old = ex.store.get(key), ex.store.revision(key, number)
+        if current is None or old is None:
+            raise HTTPProblem(404, f"no version {number} of an article with key {key!r}")
+        revisions = ex.store.revisions(key)
+        rev = next(r for r in revisions if r["number"] == number)
+        return render(
+            request, "revision.html.j2", key=key, number=number, total=len(revisions) + 1,
+            rev=rev, doc=old["document"], report=report_fragment(old, request.state.nonce),
+            diff=word_diff(old["document"]["text"], current["document"]["text"]),
         )  # fmt: skip
 
     @app.get("/reprints", response_class=HTMLResponse, include_in_schema=False)
@@ -308,9 +324,12 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         text: str = Form(""),
         url: str = Form(""),
         token: str = Form(""),
+        form_token: str = Form(""),
     ) -> Any:
-        check_origin(request)
-        check_token(ex.token, request, token or None)
+        if not has_token(ex.token, request, token or None):
+            ex.forms.check(form_token, "/analyze")
+            if ex.forms_need_token:
+                check_token(ex.token, request, token or None)
         # Browsers send textarea line breaks as CRLF (HTML form encoding), not as typed.
         text = text.replace("\r\n", "\n")
         key, _ = await ex.queue.run(ex.analyze, text, url, {}, True)
@@ -329,20 +348,6 @@ def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return "" if value is None else value
-
-
-def _input_item(text: str, url: str, fields: dict[str, Any], settings: Settings) -> Any:
-    """One article input from pasted text or a URL (fetched later, in the worker)."""
-    text, url = (text or "").strip("\ufeff"), (url or "").strip()
-    if bool(text.strip()) == bool(url):
-        raise HTTPProblem(422, "give either the article text or its URL (one of them)")
-    if text.strip():
-        return C.text_item(text, fields)
-    from spinscope.ingest.url import is_url
-
-    if not is_url(url):
-        raise HTTPProblem(422, f"{url!r} is not an http(s) URL")
-    return C.Probe(url)
 
 
 def _panels(store: Store) -> list[dict[str, Any]]:

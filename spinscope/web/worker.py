@@ -31,7 +31,7 @@ def _analyze(text: str, url: str, fields: dict[str, Any]) -> tuple[str, Any]:
     global _pipeline
     from spinscope.pipeline import load_pipeline
     from spinscope.store import corpus as C
-    from spinscope.web.app import _input_item
+    from spinscope.web.inputs import input_item as _input_item
 
     assert _settings is not None
     try:

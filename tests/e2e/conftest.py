@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from spinscope.store import Store
-from tests.e2e.corpus import DATA, hand_doc, served, spinscope
+from tests.e2e.corpus import DATA, E2E_TOKEN, hand_doc, served, spinscope
 
 
 @pytest.fixture(scope="session")
@@ -19,5 +19,5 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Store(db) as store:
         store.save_many([hand_doc(1), hand_doc(2, outlet="b.example", published="2031-03-01")])
         store.recluster()
-    with served(db, "--layers", "boilerplate") as base:
+    with served(db, "--layers", "boilerplate", env={"SPINSCOPE_TOKEN": E2E_TOKEN}) as base:
         yield base

@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+#: The API token of the end-to-end server (passed as $SPINSCOPE_TOKEN).
+E2E_TOKEN = "e2e-api-token"
+AUTH = {"Authorization": f"Bearer {E2E_TOKEN}"}
+
 #: The real command line, run in a subprocess with this interpreter.
 CLI = [sys.executable, "-c", "import sys; from spinscope.cli import main; sys.exit(main())"]
 

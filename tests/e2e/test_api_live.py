@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.e2e.corpus import AUTH
+
 
 def test_ingest_and_analyze_go_through_the_worker_process(server: str) -> None:
     items = [
@@ -11,7 +13,8 @@ def test_ingest_and_analyze_go_through_the_worker_process(server: str) -> None:
          "outlet": "harbour.example", "published": "2031-04-01"},
         {"url": "/etc/passwd"},
     ]  # fmt: skip
-    answer = httpx.post(f"{server}/api/v1/ingest", json={"items": items}, timeout=120).json()
+    answer = httpx.post(f"{server}/api/v1/ingest", json={"items": items}, headers=AUTH, timeout=120)
+    answer = answer.json()
     assert answer["analyzed"] == 1 and answer["failed"] == 1, answer
     doc = httpx.get(f"{server}/api/v1/documents/{answer['keys'][0]}").json()
     assert doc["document"]["outlet"] == "harbour.example" and "boilerplate" in doc

@@ -8,6 +8,10 @@ documents carrying every layer. Only 127.0.0.1 is ever contacted.
 from __future__ import annotations
 
 import base64
+import html
+import http.server
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.corpus import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.corpus import AUTH, CHROMIUM, CHROMIUM_ARGS
+
+#: A form post waits for a real analysis in the worker process (started on first use), which
+#: on a busy machine takes longer than Playwright's default 30 s.
+ANALYSIS_WAIT_MS = 120_000
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
@@ -104,12 +112,121 @@ def test_markup_in_an_article_never_executes(server: str, page: Any) -> None:
     page.fill("#text", "Pasted <img src=x onerror=window.__xss=1> title\n"
                        "<script>window.__xss=2</script> The mayor said the bridge reopens.\n")
     page.click("#analyze-submit")
-    page.wait_for_url("**/articles/*")
+    page.wait_for_url("**/articles/*", timeout=ANALYSIS_WAIT_MS)
     assert "<img src=x onerror=window.__xss=1>" in page.inner_text("h1")
     stored = httpx.get(server + "/api/v1/documents/" + page.url.rsplit("/", 1)[1]).json()
     assert "\r" not in stored["document"]["text"]  # the form's CRLF line breaks are undone
     assert page.evaluate("window.__xss") is None
     assert page.problems == [], page.problems  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def other_origin() -> Iterator[tuple[str, dict[str, str]]]:
+    """Another web server on 127.0.0.1 (another port, so another origin): the page of some
+    other local app the user has open. Tests fill ``pages``: path -> HTML."""
+    pages: dict[str, str] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "not here").encode()
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", pages
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_pages_of_another_origin_cannot_write_but_the_real_form_can(
+    server: str, browser: Any, other_origin: tuple[str, dict[str, str]]
+) -> None:
+    base, pages = other_origin
+    # A stored article with a URL, which the forged page names as its canonical URL.
+    victim_url = "https://victim.example/2031/harbour-master"
+    victim = {"text": "Invented: the harbour master\nThe harbour master said the pier would "
+              "reopen on Friday after repairs.\n", "url": victim_url, "outlet": "victim.example"}
+    added = httpx.post(f"{server}/api/v1/ingest", json={"items": [victim]}, headers=AUTH,
+                       timeout=120).json()  # fmt: skip
+    key = added["keys"][0]
+    original = httpx.get(f"{server}/api/v1/documents/{key}").json()
+    count = httpx.get(f"{server}/healthz").json()["articles"]
+    forged = (
+        f'<html><head><link rel="canonical" href="{victim_url}"><title>Forged</title></head>'
+        "<body><article><p>Forged: the harbour master resigned in disgrace on Friday, "
+        "officials said, after the pier collapsed.</p></article></body></html>"
+    )
+    form = (
+        f'<form method="post" action="{server}/analyze"><textarea name="text">'
+        f"{html.escape(forged)}</textarea></form><script>document.forms[0].submit()</script>"
+    )
+    pages["/frames.html"] = f"""<!DOCTYPE html><html><body>
+<iframe sandbox="allow-forms allow-scripts" srcdoc="{html.escape(form)}"></iframe>
+<iframe src="data:text/html;base64,{base64.b64encode(form.encode()).decode()}"></iframe>
+<iframe srcdoc="{html.escape(form)}"></iframe>
+<script>
+const text = {forged!r};
+fetch("{server}/analyze", {{method: "POST", mode: "no-cors",
+                           body: new URLSearchParams({{text: text}})}});
+fetch("{server}/api/v1/ingest", {{method: "POST", mode: "no-cors",
+    body: new Blob([JSON.stringify({{items: [{{text: text, url: "{victim_url}"}}]}})])}});
+</script></body></html>"""
+    pages["/top.html"] = f"<!DOCTYPE html><html><body>{form}</body></html>"
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route: route.continue_()
+        if route.request.url.startswith(("http://127.0.0.1:", "data:", "about:"))
+        else route.abort(),
+    )
+    page = context.new_page()
+    done: list[tuple[str, str | None, int | None]] = []  # (url, Origin sent, status seen)
+
+    def finished(request: Any, status: int | None) -> None:
+        if request.method == "POST" and request.url.startswith(server):
+            done.append((request.url, request.headers.get("origin"), status))
+
+    # The frames get their 403 (which they may not display: frame-ancestors 'none'); the
+    # fetches' answers never reach the other page (Cross-Origin-Resource-Policy blocks them,
+    # so they end as failed requests), but the server has handled them by then.
+    page.on("response", lambda r: finished(r.request, r.status))
+    page.on("requestfailed", lambda r: r.failure and "NotSameOrigin" in r.failure
+            and finished(r, None))  # fmt: skip
+    try:
+        page.goto(base + "/frames.html")
+        deadline = time.monotonic() + 30
+        while len(done) < 5 and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert len(done) == 5, done
+        # Sandboxed and data: frames send "Origin: null"; the others this page's origin.
+        assert sorted(o or "" for _, o, _ in done) == sorted(["null", "null"] + [base] * 3)
+        assert all(status in (403, None) for _, _, status in done), done
+        assert [s for _, _, s in done].count(403) == 3  # the frames' form posts
+        # The classic attack: the other page itself auto-posts the form (a top-level POST).
+        page.goto(base + "/top.html")
+        page.wait_for_url(f"{server}/analyze")
+        assert page.inner_text("h1") == "Error 403"
+        assert httpx.get(f"{server}/healthz").json()["articles"] == count
+        assert httpx.get(f"{server}/api/v1/documents/{key}").json() == original
+        # The real form on the server's own page still works.
+        page.goto(server + "/analyze")
+        page.fill("#text", "Invented: the ferry timetable\nThe ferry company said the "
+                           "summer timetable starts on Monday.\n")  # fmt: skip
+        page.click("#analyze-submit")
+        page.wait_for_url("**/articles/*", timeout=ANALYSIS_WAIT_MS)
+        assert page.inner_text("h1") == "Invented: the ferry timetable"
+        assert httpx.get(f"{server}/healthz").json()["articles"] == count + 1
+    finally:
+        context.close()
 
 
 def test_dashboard_renders_charts_in_a_screenshot_that_is_not_blank(

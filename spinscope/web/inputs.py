@@ -1,0 +1,55 @@
+"""Request parameters and posted articles turned into store queries and ingest inputs.
+
+Shared by the pages (:mod:`spinscope.web.app`), the API (:mod:`spinscope.web.api`) and the
+analysis process (:mod:`spinscope.web.worker`), so that none of them imports another.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spinscope.config import Settings
+from spinscope.store import Query
+from spinscope.web.guard import HTTPProblem
+
+PER_PAGE = 25
+
+
+def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
+    """A store Query from request parameters (empty values mean no filter)."""
+
+    def get(name: str) -> str | None:
+        value = params.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    def whole(name: str, default: int) -> int:
+        value = get(name)
+        try:
+            return int(value) if value is not None else default
+        except ValueError:
+            raise HTTPProblem(422, f"{name}: must be a whole number, not {value!r}") from None
+
+    page, per = whole("page", 1), whole("per_page", per_page)
+    q = get("q") or ""
+    return Query(
+        q=q, outlet=get("outlet"), language=get("language"), technique=get("technique"),
+        source_kind=get("source_kind"), date_from=get("date_from"), date_to=get("date_to"),
+        sort=get("sort") or ("relevance" if q else "published"), order=get("order") or "desc",
+        page=page, per_page=per,
+    )  # fmt: skip
+
+
+def input_item(text: str, url: str, fields: dict[str, Any], settings: Settings) -> Any:
+    """One article input from pasted text or a URL (fetched later, in the worker)."""
+    from spinscope.store import corpus as C
+
+    text, url = (text or "").strip("\ufeff"), (url or "").strip()
+    if bool(text.strip()) == bool(url):
+        raise HTTPProblem(422, "give either the article text or its URL (one of them)")
+    if text.strip():
+        return C.text_item(text, fields)
+    from spinscope.ingest.url import is_url
+
+    if not is_url(url):
+        raise HTTPProblem(422, f"{url!r} is not an http(s) URL")
+    return C.Probe(url)

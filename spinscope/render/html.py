@@ -23,10 +23,12 @@ from spinscope.render import findings as F
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-#: Colour per technique (PTC order), then a fallback cycle for any other label.
+#: Colour per technique (SemEval-2023 order, then PTC order), cycling for any other label.
 PALETTE = (
     "#ffb3ba", "#ffdfba", "#fff3a3", "#baffc9", "#bae1ff", "#e3c6ff", "#ffc6e9",
     "#c9f2e9", "#f6d6ad", "#d7e3a1", "#cfd8ff", "#f2c4c4", "#c4f2d2", "#e8e8a8",
+    "#ffd1a6", "#b8e0d2", "#e0bbe4", "#d4f0a0", "#f7c5a8", "#a8d8f0", "#f0e0a8",
+    "#c8c8f0", "#f0b8d8",
 )  # fmt: skip
 LAYER_COLOURS = {
     "boilerplate": "#9e9e9e",
@@ -38,11 +40,13 @@ LAYER_COLOURS = {
 
 
 def _technique_definitions() -> dict[str, str]:
+    """Definitions of both taxonomies: SemEval-2023's 23 (the model's) and PTC's 14
+    (``--taxonomy ptc`` and documents stored by earlier versions)."""
     try:
-        from spinscope.taxonomy import TECHNIQUES
+        from spinscope.taxonomy import SEMEVAL2023_TECHNIQUES, TECHNIQUES
     except ImportError:  # the taxonomy ships with the techniques layer
         return {}
-    return dict(TECHNIQUES)
+    return {**SEMEVAL2023_TECHNIQUES, **{k: v for k, v in TECHNIQUES.items()}}
 
 
 def technique_colours(labels: list[str]) -> dict[str, str]:

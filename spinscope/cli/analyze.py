@@ -19,7 +19,7 @@ from spinscope.cli.options import (
     Timeout,
     settings_from_flags,
 )
-from spinscope.errors import ConfigError, SpinscopeError
+from spinscope.errors import ConfigError, SpinscopeError, printable
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -113,7 +113,7 @@ def analyze(
     except ConfigError as err:
         raise fail(str(err)) from None
     except SpinscopeError as err:
-        typer.echo(f"spinscope: error: {err}", err=True)
+        typer.echo(f"spinscope: error: {printable(str(err))}", err=True)
         raise typer.Exit(EXIT_SOME_FAILED) from None
 
     if paths.count("-") > 1:
@@ -168,7 +168,7 @@ def _run(items, settings, pipeline, sink: _Sink, show_progress: bool) -> int:  #
                 failed += 1
                 # One line per failed input; the message already names the input.
                 progress.console.print(
-                    f"error: {outcome.error}",
+                    f"error: {printable(str(outcome.error))}",
                     style="red",
                     markup=False,
                     highlight=False,

@@ -22,7 +22,7 @@ from spinscope.cli.options import (
     settings_from_flags,
     split_layers,
 )
-from spinscope.errors import ConfigError, SpinscopeError
+from spinscope.errors import ConfigError, SpinscopeError, printable
 
 _DB_HELP = "Corpus database file (DuckDB) \\[default: ./spinscope.duckdb, or 'db' in settings]."
 
@@ -110,7 +110,7 @@ def ingest(
         except ConfigError as err:
             raise fail(str(err)) from None
         except SpinscopeError as err:
-            typer.echo(f"spinscope: error: {err}", err=True)
+            typer.echo(f"spinscope: error: {printable(str(err))}", err=True)
             raise typer.Exit(EXIT_SOME_FAILED) from None
         items = corpus.plan(paths, settings)
         report = _run(items, settings, store, pipeline, commit_every, quiet, verbose)
@@ -149,9 +149,11 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
         def on_item(where: str, status: str, reason: str | None) -> None:
             progress.advance(task)
             if status == "failed" and not quiet:
+                # One line per failed input, never wrapped: scripts count them.
                 progress.console.print(
-                    f"error: {reason}", style="red", markup=False, highlight=False
-                )
+                    f"error: {printable(reason or where)}", style="red", markup=False,
+                    highlight=False, soft_wrap=True,
+                )  # fmt: skip
 
         def on_commit(batch: int, stored: int) -> None:
             if verbose:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spinscope.config import Settings
 from spinscope.document import Document
-from spinscope.errors import InputError, SpinscopeError
+from spinscope.errors import InputError, SpinscopeError, printable
 from spinscope.ingest import feeds
 from spinscope.ingest.decode import decode
 from spinscope.ingest.sources import Source, load
@@ -201,12 +201,11 @@ def ingest(
 
 
 def write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
-    """One line per failed input: ``input<TAB>reason`` (tabs and newlines flattened)."""
-    with path.open("w", encoding="utf-8") as out:
+    """One line per failed input: ``input<TAB>reason`` (control characters escaped)."""
+    with path.open("w", encoding="utf-8", errors="backslashreplace") as out:
         out.write("input\treason\n")
         for where, reason in failures:
-            clean = [s.replace("\t", " ").replace("\n", " ") for s in (where, reason)]
-            out.write("\t".join(clean) + "\n")
+            out.write(f"{printable(where)}\t{printable(reason)}\n")
 
 
 def text_item(text: str, fields: dict[str, str | None] | None = None) -> Source:

@@ -1,0 +1,71 @@
+"""One bad input never sinks a batch: each gets one clear line (CLI) or a per-item error (API).
+
+Covers documents that an analyzer refuses (too long to parse), texts over the character
+limit, malformed URLs, file names with control characters and broken local feeds, through
+``analyze``, ``ingest``, the REST API and the web worker's batch function.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTICLE
+
+#: Longer than the parser limit the tests set, still a plausible English article.
+BIG = "Officials said the bridge over the river was closed.\n" * 80
+PARSE_LIMIT = 3000
+
+
+def errors(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if ln.startswith("error:")]
+
+
+@pytest.fixture()
+def small_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy refuses texts over PARSE_LIMIT characters (its own limit is 1,000,000)."""
+    from spinscope.models import spacy_nlp
+
+    monkeypatch.setattr(spacy_nlp(), "max_length", PARSE_LIMIT)
+
+
+@pytest.fixture()
+def three(tmp_path: Path) -> Path:
+    """A folder with a good file, one the parser refuses, and another good file."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b-big.txt").write_text(BIG, encoding="utf-8")
+    (folder / "c.txt").write_text(ARTICLE.replace("river", "harbour"), encoding="utf-8")
+    assert len(BIG) > PARSE_LIMIT
+    return folder
+
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>bad</title><link>http://[::1/broken</link></item>
+<item><title>good</title><link>{base}/good</link></item></channel></rss>"""
+
+
+def test_control_characters_in_file_names_are_escaped_one_line_each(
+    invoke,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "line\nbreak.txt").write_text("")
+    (folder / "red\x1b[31m.txt").write_bytes(b"\x00\x01\x02" * 40)
+    (folder / "cr\rret.txt").write_text("   \n")
+    for command in (["analyze", str(folder), "-q"],
+                    ["ingest", str(folder), "--db", str(tmp_path / "d.duckdb")]):  # fmt: skip
+        result = invoke(*command, "-l", "boilerplate")
+        assert result.exit_code == 1
+        lines = errors(result.stderr)
+        assert len(lines) == 3, result.stderr
+        assert "\x1b" not in result.stderr and "\r" not in result.stderr
+        assert any("line\\nbreak.txt" in ln for ln in lines)
+        assert any("red\\x1b[31m.txt" in ln for ln in lines)
+        assert any("cr\\rret.txt" in ln for ln in lines)
+    tsv = (tmp_path / "d.duckdb.failures.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(tsv) == 4 and all(ln.count("\t") == 1 for ln in tsv)

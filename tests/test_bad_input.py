@@ -10,6 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+
+from spinscope.config import load_settings
+from spinscope.store import Store
+from spinscope.web import create_app
 
 from .conftest import ARTICLE
 
@@ -40,6 +45,30 @@ def three(tmp_path: Path) -> Path:
     (folder / "c.txt").write_text(ARTICLE.replace("river", "harbour"), encoding="utf-8")
     assert len(BIG) > PARSE_LIMIT
     return folder
+
+
+def test_a_malformed_url_is_one_error_line_and_the_next_input_runs(
+    invoke,
+    article_file: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    result = invoke("analyze", "http://[::1/", str(article_file), "-l", "boilerplate", "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    [line] = errors(result.stderr)
+    assert "http://[::1/" in line and "not a valid URL" in line
+    assert "Ministry denies" in result.stdout
+
+
+def test_the_api_answers_a_malformed_url_with_a_4xx(tmp_path: Path) -> None:
+    settings = load_settings(layers=["boilerplate"], db=tmp_path / "w.duckdb")
+    with Store(settings.db) as store:
+        client = TestClient(create_app(settings, store))
+        answer = client.post("/api/v1/analyze", json={"url": "http://[::1/"})
+        assert answer.status_code == 422 and "not a valid URL" in answer.json()["error"]
+        batch = client.post(
+            "/api/v1/ingest", json={"items": [{"url": "http://[::1/"}, {"text": ARTICLE}]}
+        )
+        assert batch.status_code == 200
+        assert batch.json()["analyzed"] == 1 and batch.json()["failed"] == 1
 
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>

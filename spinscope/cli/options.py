@@ -24,7 +24,11 @@ MaxBytes = Annotated[
     typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
 ]
 Timeout = Annotated[
-    float | None, typer.Option(help="Seconds before a URL fetch gives up \\[default: 15].")
+    float | None,
+    typer.Option(
+        help="Seconds before a URL fetch gives up: the DNS lookup, the connection and each "
+        "read \\[default: 15]."
+    ),
 ]
 AllowPrivate = Annotated[
     bool,

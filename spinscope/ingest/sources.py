@@ -22,7 +22,7 @@ from spinscope.errors import InputError
 from spinscope.ingest import fields
 from spinscope.ingest.decode import check_size, decode
 from spinscope.ingest.html import domain_of, extract, looks_like_html
-from spinscope.ingest.url import fetch, is_url
+from spinscope.ingest.url import check_url, fetch, is_url
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -50,7 +50,11 @@ def expand(args: list[str], settings: Settings) -> Iterator[Source | InputError]
         if arg == "-":
             yield Source("stdin", "<stdin>")
         elif is_url(arg):
-            yield Source("url", arg)
+            try:
+                check_url(arg)
+                yield Source("url", arg)
+            except InputError as err:
+                yield err
         else:
             path = Path(arg)
             if path.is_dir():

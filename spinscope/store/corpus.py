@@ -18,7 +18,7 @@ from spinscope.errors import InputError, SpinscopeError, printable
 from spinscope.ingest import feeds
 from spinscope.ingest.decode import decode
 from spinscope.ingest.sources import Source, load
-from spinscope.ingest.url import fetch, is_url
+from spinscope.ingest.url import check_url, fetch, is_url
 from spinscope.pipeline import Pipeline
 from spinscope.store import reprints as R
 from spinscope.store.db import Store
@@ -67,7 +67,11 @@ def plan(args: list[str], settings: Settings) -> list[Item]:
     for arg in args:
         if is_url(arg):
             flush_rest()
-            items.append(Probe(arg))
+            try:
+                check_url(arg)
+                items.append(Probe(arg))
+            except InputError as err:
+                items.append(err)
         elif Path(arg).suffix.lower() in feeds.FEED_SUFFIXES and Path(arg).is_file():
             flush_rest()
             items.extend(_file_listing(Path(arg), settings))

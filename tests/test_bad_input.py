@@ -76,6 +76,47 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>good</title><link>{base}/good</link></item></channel></rss>"""
 
 
+def test_a_malformed_link_in_a_feed_fails_alone(
+    invoke,
+    http_server,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    base, routes = http_server
+    page = f"<html><head><title>Invented</title></head><body><article><p>{ARTICLE}</p>"
+    routes["/good"] = (200, "text/html", (page + "</article></body></html>").encode(), 0)
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS.format(base=base), encoding="utf-8")
+    db = tmp_path / "f.duckdb"
+    result = invoke("ingest", str(feed), "--db", str(db), "-l", "boilerplate", "--allow-private")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = errors(result.output)
+    assert "http://[::1/broken" in line and "not a valid URL" in line
+    assert "1 analyzed, 0 skipped, 1 failed of 2 inputs" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "problem"),
+    [
+        ("broken.xml", "<rss><channel><item><link>x</lin", "lists no http(s) article links"),
+        ("map.xml", '<urlset xmlns="x"><url><loc>a</loc>', "sitemap is not valid XML"),
+        ("page.rss", "<html><body>not a feed</body></html>", "not an RSS/Atom feed"),
+    ],
+)
+def test_a_broken_local_feed_is_named_in_its_error(
+    invoke,
+    tmp_path: Path,
+    name: str,
+    body: str,
+    problem: str,  # type: ignore[no-untyped-def]
+) -> None:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    result = invoke("ingest", str(path), "--db", str(tmp_path / "x.duckdb"), "-l", "boilerplate")
+    assert result.exit_code == 1
+    [line] = errors(result.output)
+    assert line.startswith(f"error: {path}: ") and problem in line
+
+
 def test_control_characters_in_file_names_are_escaped_one_line_each(
     invoke,
     tmp_path: Path,  # type: ignore[no-untyped-def]

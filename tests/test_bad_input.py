@@ -7,13 +7,15 @@ limit, malformed URLs, file names with control characters and broken local feeds
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from spinscope.config import load_settings
+from spinscope.config import Settings, load_settings
 from spinscope.store import Store
+from spinscope.store import corpus as C
 from spinscope.web import create_app
 
 from .conftest import ARTICLE
@@ -45,6 +47,67 @@ def three(tmp_path: Path) -> Path:
     (folder / "c.txt").write_text(ARTICLE.replace("river", "harbour"), encoding="utf-8")
     assert len(BIG) > PARSE_LIMIT
     return folder
+
+
+def test_analyze_reports_a_document_the_parser_refuses_and_goes_on(
+    invoke,
+    three: Path,
+    small_parser: None,  # type: ignore[no-untyped-def]
+) -> None:
+    result = invoke("analyze", str(three), "--layers", "entities", "--format", "jsonl")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    [line] = errors(result.stderr)
+    assert "b-big.txt" in line and "too long to parse" in line
+    ids = [json.loads(x)["document"]["id"] for x in result.stdout.splitlines()]
+    assert ids == ["a", "c"]
+
+
+def test_ingest_stores_the_others_records_the_failure_and_a_rerun_goes_on(
+    invoke,
+    three: Path,
+    tmp_path: Path,
+    small_parser: None,  # type: ignore[no-untyped-def]
+) -> None:
+    db = tmp_path / "c.duckdb"
+    first = invoke("ingest", str(three), "--db", str(db), "--layers", "entities", "-q")
+    assert first.exit_code == 1, first.output
+    assert "2 analyzed, 0 skipped, 1 failed of 3 inputs" in first.output
+    report = (tmp_path / "c.duckdb.failures.tsv").read_text(encoding="utf-8")
+    assert "b-big.txt" in report and "too long to parse" in report
+    again = invoke("ingest", str(three), "--db", str(db), "--layers", "entities", "-q")
+    assert again.exit_code == 1
+    assert "0 analyzed, 2 skipped, 1 failed of 3 inputs" in again.output
+    with Store(db) as store:
+        assert store.count() == 2
+
+
+def test_api_ingest_answers_per_item_and_stores_the_good_one(
+    tmp_path: Path, small_parser: None
+) -> None:
+    settings = load_settings(layers=["entities"], db=tmp_path / "w.duckdb")
+    with Store(settings.db) as store:
+        client = TestClient(create_app(settings, store))
+        answer = client.post("/api/v1/ingest", json={"items": [{"text": ARTICLE}, {"text": BIG}]})
+        assert answer.status_code == 200, answer.text
+        data = answer.json()
+        assert data["analyzed"] == 1 and data["failed"] == 1
+        assert "too long to parse" in data["failures"][0]["reason"]
+        assert store.count() == 1
+
+
+def test_the_web_worker_batch_reports_each_item(
+    monkeypatch: pytest.MonkeyPatch, small_parser: None
+) -> None:
+    from spinscope.web import worker as W
+
+    monkeypatch.setattr(W, "_pipeline", None)
+    W._init(Settings(layers=["entities"]))
+    out = W._analyze_many([C.text_item(ARTICLE), C.text_item(BIG)])
+    kinds = sorted(kind for _, kind, _ in out)
+    assert kinds == ["error", "ok"]
+    [message] = [value for _, kind, value in out if kind == "error"]
+    assert "too long to parse" in message
 
 
 def test_a_malformed_url_is_one_error_line_and_the_next_input_runs(

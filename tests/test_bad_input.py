@@ -110,6 +110,38 @@ def test_the_web_worker_batch_reports_each_item(
     assert "too long to parse" in message
 
 
+def test_texts_over_the_character_limit_are_refused_and_the_batch_goes_on(
+    invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "long.txt").write_text(ARTICLE * 4, encoding="utf-8")
+    limit = str(len(ARTICLE) * 2)
+    result = invoke("analyze", str(tmp_path), "--max-chars", limit, "-l", "boilerplate", "-q")
+    assert result.exit_code == 1
+    [line] = errors(result.stderr)
+    assert "long.txt" in line and f"over the limit of {int(limit):,}" in line
+    assert "--max-chars" in line and "max_chars" in line
+    assert "Ministry denies" in result.stdout  # a.txt was analyzed
+    monkeypatch.setenv("SPINSCOPE_MAX_CHARS", limit)
+    from_env = invoke("analyze", str(tmp_path / "long.txt"), "-l", "boilerplate")
+    assert from_env.exit_code == 1 and "over the limit" in from_env.stderr
+    assert Settings().max_chars == 200_000
+
+
+def test_api_refuses_a_text_over_the_limit_with_a_422(tmp_path: Path) -> None:
+    settings = load_settings(layers=["boilerplate"], db=tmp_path / "w.duckdb", max_chars=1000)
+    with Store(settings.db) as store:
+        client = TestClient(create_app(settings, store))
+        answer = client.post("/api/v1/analyze", json={"text": ARTICLE * 4})
+        assert answer.status_code == 422
+        assert answer.json()["ok"] is False and "over the limit" in answer.json()["error"]
+        batch = client.post("/api/v1/ingest", json={"items": [{"text": ARTICLE * 4},
+                                                               {"text": ARTICLE}]})  # fmt: skip
+        assert batch.json()["analyzed"] == 1 and batch.json()["failed"] == 1
+
+
 def test_a_malformed_url_is_one_error_line_and_the_next_input_runs(
     invoke,
     article_file: Path,  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from spinscope.cli.options import (
     Config,
     Layers,
     MaxBytes,
+    MaxChars,
     Timeout,
     settings_from_flags,
     split_layers,
@@ -75,6 +76,7 @@ def ingest(
         ),
     ] = None,
     max_bytes: MaxBytes = None,
+    max_chars: MaxChars = None,
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
@@ -99,7 +101,14 @@ def ingest(
         raise fail("'-' (stdin) can be given only once")
     try:
         settings = settings_from_flags(
-            config, layers_opt, max_bytes, timeout, allow_private, any_language, db=db
+            config,
+            layers_opt,
+            max_bytes,
+            timeout,
+            allow_private,
+            any_language,
+            max_chars=max_chars,
+            db=db,
         )
         store = Store(settings.db)
     except ConfigError as err:
@@ -159,6 +168,7 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
             if verbose:
                 progress.console.print(f"committed batch {batch} ({stored} articles stored)")
 
+                # One line per failed input, never wrapped: scripts count them.
         def on_total(total: int) -> None:
             progress.update(task, total=total)
 

@@ -23,6 +23,13 @@ MaxBytes = Annotated[
     int | None,
     typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
 ]
+MaxChars = Annotated[
+    int | None,
+    typer.Option(
+        help="Refuse texts longer than this many characters (after decoding and HTML "
+        "extraction); analysis time grows with length \\[default: 200000]."
+    ),
+]
 Timeout = Annotated[
     float | None,
     typer.Option(
@@ -65,6 +72,7 @@ def settings_from_flags(
     timeout: float | None,
     allow_private: bool,
     any_language: bool,
+    max_chars: int | None = None,
     **extra: object,
 ) -> Settings:
     """Settings from the shared input flags (unset flags leave file/env/defaults alone)."""
@@ -74,6 +82,7 @@ def settings_from_flags(
         config,
         layers=split_layers(layers),
         max_bytes=max_bytes,
+        max_chars=max_chars,
         timeout=timeout,
         allow_private=allow_private or None,
         any_language=any_language or None,

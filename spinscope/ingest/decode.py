@@ -48,6 +48,16 @@ def check_size(size: int, max_bytes: int, source: str) -> None:
         )
 
 
+def check_length(text: str, max_chars: int, source: str) -> None:
+    """Refuse texts longer than ``max_chars`` characters with the flag that raises the limit."""
+    if len(text) > max_chars:
+        raise InputError(
+            source,
+            f"text is {len(text):,} characters long, over the limit of {max_chars:,} per "
+            f"document (raise it with --max-chars or the max_chars setting, or split the text)",
+        )
+
+
 def sniff_binary(data: bytes) -> str | None:
     """A description of the binary format of ``data``, or None when it looks like text."""
     for magic, what in _MAGIC:

@@ -20,7 +20,7 @@ from spinscope.config import Settings
 from spinscope.document import Document, DocumentMeta
 from spinscope.errors import InputError
 from spinscope.ingest import fields
-from spinscope.ingest.decode import check_size, decode
+from spinscope.ingest.decode import check_length, check_size, decode
 from spinscope.ingest.html import domain_of, extract, looks_like_html
 from spinscope.ingest.url import check_url, fetch, is_url
 
@@ -202,6 +202,7 @@ def _build(
         genre_hint = page.genre_hint
     elif url:
         meta.outlet = domain_of(url)
+    check_length(text, settings.max_chars, where)
     _fill_from_text(text, meta, genre_hint)
     _check_language(text, meta, where, settings)
     return Document(id=_doc_id(where, text), source=where, text=text, meta=meta)

@@ -25,11 +25,12 @@ from spinscope.config import Settings
 from spinscope.errors import FetchError, InputError
 from spinscope.ingest import url as U
 
+from . import netguard
+
 PAGE = b"<html><body><article><p>" + b"The secret intranet page. " * 10 + b"</p></article></html>"
 PUBLIC = "93.184.215.14"  # a globally routable address: never connected to, see loopback_only
 
 _real_getaddrinfo = socket.getaddrinfo
-_real_create_connection = socket.create_connection
 
 
 def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> list[str]:
@@ -58,20 +59,8 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> 
 
 @pytest.fixture()
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Refuse connections to anything but 127.0.0.1 (resolving names as the code under test
-    would); returns the addresses that were refused."""
-    refused: list[str] = []
-
-    def create_connection(address: Any, *args: Any, **kw: Any) -> Any:
-        host, port = address[0], address[1]
-        resolved = {info[4][0] for info in socket.getaddrinfo(host, port)}
-        if resolved != {"127.0.0.1"}:
-            refused.extend(sorted(resolved))
-            raise ConnectionRefusedError(f"test: no connection to {sorted(resolved)}")
-        return _real_create_connection(("127.0.0.1", port), *args, **kw)
-
-    monkeypatch.setattr(socket, "create_connection", create_connection)
-    return refused
+    """Connections to anything but 127.0.0.1 are refused; the refused addresses."""
+    return netguard.loopback_only(monkeypatch)
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):

@@ -194,7 +194,7 @@ def _build(
     if as_html is None:
         as_html = looks_like_html(text)
     if as_html:
-        page = extract(text, where, url=url)
+        page = extract(_whole_page(text), where, url=url)
         text = page.text
         meta.title, meta.author, meta.outlet = page.title, page.author, page.outlet
         meta.published = fields.to_iso_date(page.published) or page.published
@@ -206,6 +206,14 @@ def _build(
     _fill_from_text(text, meta, genre_hint)
     _check_language(text, meta, where, settings)
     return Document(id=_doc_id(where, text), source=where, text=text, meta=meta)
+
+
+def _whole_page(html: str) -> str:
+    """``html`` as a page: trafilatura finds no text in a bare fragment (a JSONL ``html``
+    field or pasted ``<p>…</p>``), so one without ``<html>`` or ``<body>`` gets them."""
+    if re.search(r"<(?:html|body)[\s>]", html, re.I):
+        return html
+    return f"<html><body>{html}</body></html>"
 
 
 def _fill_from_text(text: str, meta: DocumentMeta, genre_hint: str | None) -> None:

@@ -234,3 +234,23 @@ def test_control_characters_in_file_names_are_escaped_one_line_each(
         assert any("cr\\rret.txt" in ln for ln in lines)
     tsv = (tmp_path / "d.duckdb.failures.tsv").read_text(encoding="utf-8").splitlines()
     assert len(tsv) == 4 and all(ln.count("\t") == 1 for ln in tsv)
+
+
+def test_the_web_worker_answers_each_item_when_the_models_cannot_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import spinscope.pipeline
+    from spinscope.errors import ModelError
+    from spinscope.web import worker as W
+
+    def broken(settings: Settings) -> None:
+        raise ModelError("model file missing")
+
+    monkeypatch.setattr(W, "_pipeline", None)
+    monkeypatch.setattr(spinscope.pipeline, "load_pipeline", broken)
+    W._init(Settings(layers=["boilerplate"]))
+    out = W._analyze_many([C.text_item(ARTICLE), C.Probe("https://news.example/a")])
+    assert out == [
+        ("pasted:text", "error", "model file missing"),
+        ("https://news.example/a", "error", "model file missing"),
+    ]

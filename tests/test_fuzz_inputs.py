@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import random
 import socket
 from dataclasses import dataclass
@@ -118,11 +119,13 @@ def file_cases(rng: random.Random) -> list[Case]:
                         "no article text")  # fmt: skip
         if kind == "control-name":
             return Case(f"{i:03d}-line\nbreak\x1b[31m.txt", b"", "input is empty")
+        if kind == "bytes-name":  # a file name that is not UTF-8 (byte 0xE9), good content
+            return Case(os.fsdecode(f"{i:03d}-caf".encode() + b"\xe9.txt"), text.encode())
         raise AssertionError(kind)
 
     kinds = ["utf8", "crlf", "bom", "cut-utf8", "utf16", "latin1", "html", "empty",
              "whitespace", "nul", "png", "over-chars", "over-bytes", "empty-html",
-             "control-name"]  # fmt: skip
+             "bytes-name", "control-name"]  # fmt: skip
     kinds += [rng.choice(kinds[:-1]) for _ in range(12)]
     return [make(i, kind) for i, kind in enumerate(kinds)]
 
@@ -139,6 +142,8 @@ def jsonl_cases(rng: random.Random) -> tuple[bytes, list[Case]]:
         (json.dumps({"html": f"<article><p>{article(rng, 'j2')}</p></article>"}).encode(), None),
         (json.dumps({"text": long_text(rng, "j3", MAX_CHARS + 100)}).encode(), "over the limit"),
         (json.dumps({"id": "j-good-3", "text": article(rng, "j4")}).encode(), None),
+        # A lone surrogate escape is invalid Unicode: replaced (with a warning), not a crash.
+        (json.dumps({"title": "x\ud800", "text": article(rng, "j5") + "\ud800"}).encode(), None),
     ]
     rng.shuffle(lines)
     body = b"\n".join(line for line, _ in lines) + b"\n"
@@ -190,9 +195,14 @@ def world(tmp_path: Path, http_server):  # type: ignore[no-untyped-def]
     return folder, base, expected, urls
 
 
+def as_source(name: str) -> str:
+    """How a document's ``source`` writes a file name: a byte that is not UTF-8 as \\xNN."""
+    return name.replace("\udce9", "\\xe9")
+
+
 def shown(name: str) -> str:
-    """How an error line must write ``name``: line breaks and escape codes escaped."""
-    return name.replace("\n", "\\n").replace("\x1b", "\\x1b")
+    """How an error line must write ``name``: line breaks and escape codes escaped too."""
+    return as_source(name).replace("\n", "\\n").replace("\x1b", "\\x1b")
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -224,7 +234,7 @@ def test_analyze_reports_every_bad_input_once_and_analyzes_every_good_one(
     everything = {**expected, **urls}
     check_errors(result.stderr, everything)
     sources = {json.loads(ln)["document"]["source"] for ln in out.read_text().splitlines()}
-    assert sources == {name for name, problem in everything.items() if problem is None}
+    assert sources == {as_source(name) for name, problem in everything.items() if not problem}
     good, bad = len(sources), len(everything) - len(sources)
     assert f"{good} analyzed, {bad} failed, {good + bad} inputs" in result.stderr
 
@@ -266,7 +276,7 @@ def test_ingest_stores_every_good_input_and_lists_every_bad_one(
     check_errors(result.stderr, everything)
     with Store(db) as store:
         stored = {r["source"] for r in store._rows("SELECT source FROM documents")}
-    assert stored == {name for name, problem in everything.items() if problem is None}
+    assert stored == {as_source(name) for name, problem in everything.items() if not problem}
     failures = (tmp_path / "fuzz.duckdb.failures.tsv").read_text(encoding="utf-8").splitlines()
     assert len(failures) - 1 == sum(1 for p in everything.values() if p)
 
@@ -289,9 +299,15 @@ def test_the_api_answers_every_hostile_request_with_a_4xx_json_error(
             assert data["ok"] is False and data["status"] == response.status_code
             assert data["error"] and "\n" not in data["error"]
 
-        good_texts = [article(rng, f"a{n}") for n in range(4)]
+        good_texts = [article(rng, f"a{n}") for n in range(4)] + [article(rng, "a4") + "\ud800"]
+
+        def post(path: str, body: object):  # type: ignore[no-untyped-def]
+            # json.dumps escapes what httpx would refuse to encode (a lone "\ud800").
+            raw = json.dumps(body).encode()
+            return client.post(path, content=raw, headers={"content-type": "application/json"})
+
         for text in good_texts:
-            answer = client.post("/api/v1/analyze", json={"text": text})
+            answer = post("/api/v1/analyze", {"text": text})
             assert answer.status_code == 200 and answer.json()["document"]["document"]["text"]
         for url, problem in urls.items():
             answer = client.post("/api/v1/analyze", json={"url": url})

@@ -33,7 +33,7 @@ class Settings(BaseModel):
     timeout: float = Field(default=15.0, gt=0)
     #: Redirects followed before a URL fetch gives up.
     max_redirects: int = Field(default=5, ge=0)
-    #: Allow URLs that resolve to loopback, private or link-local addresses.
+    #: Allow URLs that resolve to non-public addresses (loopback, private, link-local …).
     allow_private: bool = False
     #: Analyze texts that are not in English (models are trained on English).
     any_language: bool = False

@@ -41,7 +41,8 @@ AllowPrivate = Annotated[
     bool,
     typer.Option(
         "--allow-private",
-        help="Allow URLs on loopback/private/link-local addresses (refused by default).",
+        help="Allow URLs whose host resolves to a non-public address (loopback, private, "
+        "shared, link-local, …); refused by default.",
     ),
 ]
 AnyLanguage = Annotated[

@@ -124,6 +124,11 @@ def test_texts_over_the_character_limit_are_refused_and_the_batch_goes_on(
     assert "long.txt" in line and f"over the limit of {int(limit):,}" in line
     assert "--max-chars" in line and "max_chars" in line
     assert "Ministry denies" in result.stdout  # a.txt was analyzed
+    config = tmp_path / "settings.toml"
+    config.write_text(f"max_chars = {limit}\n", encoding="utf-8")
+    from_file = invoke("analyze", str(tmp_path / "long.txt"), "-l", "boilerplate", "--config",
+                       str(config))  # fmt: skip
+    assert from_file.exit_code == 1 and "over the limit" in from_file.stderr
     monkeypatch.setenv("SPINSCOPE_MAX_CHARS", limit)
     from_env = invoke("analyze", str(tmp_path / "long.txt"), "-l", "boilerplate")
     assert from_env.exit_code == 1 and "over the limit" in from_env.stderr

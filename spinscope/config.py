@@ -26,11 +26,14 @@ class Settings(BaseModel):
     layers: list[str] | None = None
     #: Largest input accepted (file, URL body, stdin, JSONL line), in bytes.
     max_bytes: int = Field(default=10_000_000, gt=0)
-    #: Seconds before a URL fetch gives up (connect and each read).
+    #: Longest text analyzed, in characters (after decoding and HTML extraction); longer
+    #: documents are refused with a message, so one huge input cannot hold the machine.
+    max_chars: int = Field(default=200_000, gt=0)
+    #: Seconds before a URL fetch gives up (DNS lookup, connect and each read).
     timeout: float = Field(default=15.0, gt=0)
     #: Redirects followed before a URL fetch gives up.
     max_redirects: int = Field(default=5, ge=0)
-    #: Allow URLs that resolve to loopback, private or link-local addresses.
+    #: Allow URLs that resolve to non-public addresses (loopback, private, link-local …).
     allow_private: bool = False
     #: Analyze texts that are not in English (models are trained on English).
     any_language: bool = False

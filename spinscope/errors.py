@@ -6,6 +6,27 @@ input raises one of these instead of returning ``None``.
 
 from __future__ import annotations
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with control and invisible characters escaped (``\\n``,
+    ``\\x1b``, ``\\u202e``): a file name or a server's message can hold line breaks or
+    terminal escape codes, and an error message must stay one honest line."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif "\udc80" <= ch <= "\udcff":  # a byte of a file name that is not UTF-8
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        else:
+            out.append(ascii(ch)[1:-1])
+    return "".join(out)
+
 
 class SpinscopeError(Exception):
     """Base class. ``str(err)`` is a one-line message fit to show a user."""
@@ -22,7 +43,7 @@ class InputError(SpinscopeError):
     def __init__(self, source: str, problem: str) -> None:
         self.source = source
         self.problem = problem
-        super().__init__(f"{source}: {problem}")
+        super().__init__(f"{printable(source)}: {printable(problem)}")
 
 
 class FetchError(InputError):

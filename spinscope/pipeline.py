@@ -7,14 +7,16 @@ from collections.abc import Sequence
 from spinscope.analyzers.base import Analyzer, available_layers, create
 from spinscope.config import Settings
 from spinscope.document import Document
-from spinscope.errors import ConfigError, SpinscopeError
+from spinscope.errors import ConfigError, SpinscopeError, printable
 
 
 class AnalyzerError(SpinscopeError):
     """An analyzer failed on one document. Reported for that document; the batch goes on."""
 
     def __init__(self, analyzer: str, doc_id: str, err: Exception) -> None:
-        super().__init__(f"{doc_id}: analyzer {analyzer!r} failed: {type(err).__name__}: {err}")
+        super().__init__(
+            printable(f"{doc_id}: analyzer {analyzer!r} failed: {type(err).__name__}: {err}")
+        )
 
 
 class Pipeline:

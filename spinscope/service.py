@@ -12,7 +12,7 @@ from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
 from spinscope.ingest.sources import Source, _build, expand, load
 from spinscope.ingest.url import is_url
-from spinscope.pipeline import AnalyzerError, Pipeline, load_pipeline
+from spinscope.pipeline import Pipeline, load_pipeline
 
 
 @dataclass
@@ -66,7 +66,9 @@ def analyze_batch(batch: list[tuple[str, Document]], pipeline: Pipeline) -> list
     try:
         pipeline.run_many([doc for _, doc in batch])
         return [Outcome(where, document=doc) for where, doc in batch]
-    except AnalyzerError as err:
+    except SpinscopeError as err:
+        # An analyzer bug (AnalyzerError) or a document it refuses (InputError: too long to
+        # parse) belongs to one document, not to the batch.
         if len(batch) == 1:
             return [Outcome(batch[0][0], error=err)]
     # One document broke the batch: run them one by one so the others still get results.

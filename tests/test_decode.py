@@ -51,3 +51,19 @@ def test_binary_inputs_are_refused_with_what_they_are(raw: bytes, words: str) ->
 def test_empty_inputs_are_refused(raw: bytes) -> None:
     with pytest.raises(InputError, match=r"empty|whitespace"):
         decode(raw, "empty.txt")
+
+
+def test_utf8_cut_in_the_middle_of_a_character_stays_utf8_with_a_warning() -> None:
+    raw = "Officials said the “offensive” near Kharkiv — a city of 1.4 million — stalled.".encode()
+    cut = raw[: raw.rindex("—".encode()) + 2]  # two of the dash's three bytes
+    text, warnings = decode(cut, "cut.txt")
+    assert text == cut[:-2].decode("utf-8") + "\ufffd"  # the curly quotes survive
+    assert len(warnings) == 1 and "ends in the middle of a UTF-8 character" in warnings[0]
+
+
+def test_utf8_with_one_stray_byte_is_not_guessed_as_a_legacy_encoding() -> None:
+    good = "Kyiv’s “offensive” — reported on Tuesday — stalled near Kharkiv. " * 4
+    raw = good.encode() + b"\xff" + good.encode()
+    text, warnings = decode(raw, "stray.txt")
+    assert text == good + "\ufffd" + good
+    assert "1 place(s)" in warnings[0] and "replaced with U+FFFD" in warnings[0]

@@ -12,16 +12,18 @@ entry-point group ``spinscope.analyzers`` (name = layer, value = ``module:factor
 
 from __future__ import annotations
 
+import bisect
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import entry_points
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from spinscope.config import Settings
 from spinscope.document import Document, Provenance
 from spinscope.errors import ConfigError, ModelError
 
 ENTRY_POINT_GROUP = "spinscope.analyzers"
+T = TypeVar("T")
 
 #: layer name -> "module:callable" taking Settings and returning an Analyzer.
 BUILTIN: dict[str, str] = {
@@ -117,6 +119,52 @@ def english_only(docs: Sequence[Document], layer: str) -> list[Document]:
         if note not in doc.meta.warnings:
             doc.meta.warnings.append(note)
     return out
+
+
+class SpanIndex(Generic[T]):
+    """Items with character extents (spans, content ranges, spaCy entities) found by
+    position with a binary search, so that per-sentence or per-mention lookups do not scan
+    every item of a long document. Answers keep the items' original order, like the loops
+    over lists they replace. Fast when the extents are disjoint (the usual case); exact
+    for any extents."""
+
+    def __init__(self, items: Iterable[T], extent: Callable[[T], tuple[int, int]]) -> None:
+        listed = list(items)
+        order = sorted(range(len(listed)), key=lambda i: extent(listed[i])[0])
+        self._items = [(i, listed[i], *extent(listed[i])) for i in order]
+        self._starts = [start for _, _, start, _ in self._items]
+        self._reach: list[int] = []  # the largest end among items up to here
+        for _, _, _, end in self._items:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+
+    def _before(self, pos: int, reach_above: int) -> list[tuple[int, T, int, int]]:
+        """Items that start at or before ``pos`` and might end after ``reach_above``."""
+        out = []
+        k = bisect.bisect_right(self._starts, pos) - 1
+        while k >= 0 and self._reach[k] > reach_above:
+            out.append(self._items[k])
+            k -= 1
+        return out
+
+    def containing(self, pos: int) -> T | None:
+        """The first item (in original order) with ``start <= pos < end``."""
+        hits = [x for x in self._before(pos, pos) if x[3] > pos]
+        return min(hits, key=lambda x: x[0])[1] if hits else None
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when one item holds all of ``start:end``."""
+        return any(x[3] >= end for x in self._before(start, end - 1))
+
+    def overlapping(self, start: int, end: int) -> list[T]:
+        """Items that share a character with ``start:end``, in original order."""
+        hits = [x for x in self._before(end - 1, start) if x[3] > start and x[2] < end]
+        return [x[1] for x in sorted(hits, key=lambda x: x[0])]
+
+    def starting_in(self, lo: int, hi: int) -> list[T]:
+        """Items that start in ``lo:hi``, in original order."""
+        a = bisect.bisect_left(self._starts, lo)
+        b = bisect.bisect_left(self._starts, hi)
+        return [x[1] for x in sorted(self._items[a:b], key=lambda x: x[0])]
 
 
 def _entry_points() -> dict[str, str]:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from spinscope.analyzers.base import BaseAnalyzer, english_only
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
 from spinscope.config import Settings
 from spinscope.document import Document
 from spinscope.models import MODELS_DIR, onnx_session, tokenizer
@@ -234,7 +234,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
     def _shared_sentences(doc: Document, sdoc: Any) -> list[tuple[Any, int, int, int, str]]:
         """(sentence, start, end, 0, doc.text) for sentences of the shared parse that lie in
         the content ranges (offsets are already offsets into ``doc.text``)."""
-        ranges = doc.content_ranges()
+        ranges = SpanIndex(doc.content_ranges(), lambda r: r)
         items = []
         for sent in sdoc.sents:
             s, e = sent.start_char, sent.end_char
@@ -242,7 +242,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 s += 1
             while e > s and doc.text[e - 1].isspace():
                 e -= 1
-            if e > s and any(a <= s and e <= b for a, b in ranges):
+            if e > s and ranges.covers(s, e):
                 items.append((sent, s, e, 0, doc.text))
         return items
 

@@ -29,12 +29,13 @@ for places in Ukraine whose Russian and Ukrainian spellings differ, with the evi
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer, english_only
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document
 from spinscope.geo.gazetteer import DEMONYMS, Place, gazetteer, resolve
@@ -109,14 +110,16 @@ class EntitiesAnalyzer(BaseAnalyzer):
 def annotate(doc: Document, parsed: Any) -> None:
     """Add the entities of ``doc`` (parsed by spaCy as ``parsed``) and its summary."""
     ranges = doc.content_ranges()
+    content = SpanIndex(ranges, lambda r: r)
 
     def in_content(start: int, end: int) -> bool:
-        return any(a <= start and end <= b for a, b in ranges)
+        return content.covers(start, end)
 
-    found: list[dict[str, Any]] = []
-    blocked = [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NOT_PLACE]
-    persons = [(e.start_char, e.end_char) for e in parsed.ents
-               if e.label_ == "PERSON" and len(e) > 1]  # fmt: skip
+    blocked = SpanIndex(
+        [(e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NOT_PLACE], _pair
+    )
+    persons = SpanIndex([(e.start_char, e.end_char) for e in parsed.ents
+                         if e.label_ == "PERSON" and len(e) > 1], _pair)  # fmt: skip
     ent_label = {}
     for e in parsed.ents:
         for tok in e:
@@ -147,19 +150,7 @@ def annotate(doc: Document, parsed: Any) -> None:
             label = "NORP"  # spaCy sometimes calls "Ukrainian" a GPE
         spacy_ents.append({"start": start, "end": end, "label": label, "canonical": text})
 
-    # Gazetteer places and weapons first; a spaCy mention survives only where it adds
-    # something: it does not overlap them, or it is a longer name that contains a place
-    # ("Moscow State University") rather than a mislabelled place ("Belgorod" as ORG).
-    for item in places + weapons:
-        if not any(_overlap(item, f) for f in found):
-            found.append(item)
-    for item in spacy_ents:
-        clashes = [f for f in found if _overlap(item, f)]
-        if not clashes:
-            found.append(item)
-        elif item["label"] in ("ORG", "PERSON") and _covers_more(doc.text, item, clashes):
-            found = [f for f in found if f not in clashes] + [item]
-
+    found = _choose(doc.text, places + weapons, spacy_ents)
     _canonical_persons(found, doc.text)
     evidence = [
         (doc.text[f["start"] : f["end"]], f["canonical"], f["variant"])
@@ -183,7 +174,12 @@ def annotate(doc: Document, parsed: Any) -> None:
 
 
 def _gazetteer_pass(
-    doc: Document, parsed: Any, in_content: Any, blocked: list, persons: list, ent_label: dict
+    doc: Document,
+    parsed: Any,
+    in_content: Any,
+    blocked: SpanIndex[tuple[int, int]],
+    persons: SpanIndex[tuple[int, int]],
+    ent_label: dict,
 ) -> tuple[list[dict[str, Any]], set[tuple[int, int]]]:
     """Place mentions found by name, each resolved to one gazetteer record, and the
     (start, end) of names found but judged not to be places here."""
@@ -224,8 +220,8 @@ def _gazetteer_pass(
             continue
         if (
             in_content(start, end)
-            and not any(a < end and start < b for a, b in blocked)
-            and not any(a < end and start < b and (a, b) != (start, end) for a, b in persons)
+            and not blocked.overlapping(start, end)
+            and all(p == (start, end) for p in persons.overlapping(start, end))
         ):
             if _strong(cands, parsed, i, n, ent_label):
                 raw.append((start, end, cands, i))
@@ -347,8 +343,54 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return a["start"] < b["end"] and b["start"] < a["end"]
+def _pair(extent: tuple[int, int]) -> tuple[int, int]:
+    return extent
+
+
+def _choose(
+    text: str, first: list[dict[str, Any]], spacy_ents: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Gazetteer places and weapons first; a spaCy mention survives only where it adds
+    something: it does not overlap them, or it is a longer name that contains a place
+    ("Moscow State University") rather than a mislabelled place ("Belgorod" as ORG).
+
+    The mentions kept never overlap each other, so they are held sorted by start, and the
+    ones a new mention clashes with are found by binary search (a long article has
+    thousands); the result keeps the order in which mentions were kept.
+    """
+    kept: list[dict[str, Any]] = []  # in the order kept; dropped ones are marked dead
+    dead: set[int] = set()
+    starts: list[int] = []  # the live mentions, sorted by start (they are disjoint)
+    live: list[dict[str, Any]] = []
+
+    def clashes(item: dict[str, Any]) -> list[dict[str, Any]]:
+        k = bisect.bisect_left(starts, item["end"]) - 1
+        out = []
+        while k >= 0 and live[k]["end"] > item["start"]:
+            out.append(live[k])
+            k -= 1
+        return out[::-1]
+
+    def keep(item: dict[str, Any]) -> None:
+        k = bisect.bisect_left(starts, item["start"])
+        starts.insert(k, item["start"])
+        live.insert(k, item)
+        kept.append(item)
+
+    for item in first:
+        if not clashes(item):
+            keep(item)
+    for item in spacy_ents:
+        found = clashes(item)
+        if not found:
+            keep(item)
+        elif item["label"] in ("ORG", "PERSON") and _covers_more(text, item, found):
+            for old in found:
+                k = bisect.bisect_left(starts, old["start"])  # disjoint: starts are unique
+                del starts[k], live[k]
+                dead.add(id(old))
+            keep(item)
+    return [f for f in kept if id(f) not in dead]
 
 
 def _covers_more(text: str, item: dict[str, Any], clashes: list[dict[str, Any]]) -> bool:
@@ -365,15 +407,19 @@ def _covers_more(text: str, item: dict[str, Any], clashes: list[dict[str, Any]])
 def _canonical_persons(found: list[dict[str, Any]], text: str) -> None:
     """A surname-only mention gets the full name used elsewhere in the article."""
     full = [text[f["start"] : f["end"]] for f in found if f["label"] == "PERSON"]
-    full = [name for name in full if len(name.split()) > 1]
+    by_word: dict[str, set[str]] = {}  # word -> the multi-word names that contain it
+    for name in full:
+        if len(name.split()) > 1:
+            for word in name.split():
+                by_word.setdefault(word, set()).add(name)
     for f in found:
         if f["label"] != "PERSON":
             continue
         name = text[f["start"] : f["end"]]
         if len(name.split()) == 1:
-            longer = [n for n in full if name in n.split()]
-            if len(set(longer)) == 1:
-                f["canonical"] = longer[0]
+            longer = by_word.get(name, set())
+            if len(longer) == 1:
+                f["canonical"] = next(iter(longer))
 
 
 def toponym_convention(mentions: list[tuple[str, str, str]]) -> dict[str, Any]:

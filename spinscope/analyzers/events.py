@@ -55,11 +55,12 @@ name of a weapon involved, or ``None``), ``trigger`` (the word that signalled th
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer, english_only
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
 from spinscope.analyzers.casualties import casualties
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document, Span
@@ -171,15 +172,18 @@ class EventsAnalyzer(BaseAnalyzer):
 
 def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
     """Events of ``doc`` as dicts (start, end, type and the item attributes)."""
-    ranges = doc.content_ranges()
+    ranges = SpanIndex(doc.content_ranges(), lambda r: r)
     ents = doc.layer("entities")
-    places = [s for s in ents if s.label == "PLACE"]
-    dates = [s for s in ents if s.label == "DATE"]
-    weapons = [s for s in ents if s.label == "WEAPON"]
+    # Indexed by position: a long article has thousands of mentions, and each trigger
+    # looks up the ones around it.
+    places = _Mentions([s for s in ents if s.label == "PLACE"])
+    dates = _Mentions([s for s in ents if s.label == "DATE"])
+    weapons = _Mentions([s for s in ents if s.label == "WEAPON"])
+    newlines = [m.start() for m in re.finditer("\n", doc.text)]
     out: list[dict[str, Any]] = []
     last_place: tuple[int, dict[str, Any]] | None = None  # (paragraph start, place)
     for sent in parsed.sents:
-        rng = next((r for r in ranges if r[0] <= sent.start_char < r[1]), None)
+        rng = ranges.containing(sent.start_char)
         if rng is None:
             continue
         triggers = [t for t in sent if _is_trigger(t) and rng[0] <= t.idx < rng[1]]
@@ -201,7 +205,9 @@ def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
             own = ("actor", "target", "date", "killed", "injured")
             if not (any(ev.get(k) for k in own) or ev["_local_place"]):
                 continue
-            paragraph = doc.text.rfind("\n", 0, ev["start"])
+            # The last line break before the event, or -1 (text.rfind without the rescan).
+            k = bisect.bisect_left(newlines, ev["start"])
+            paragraph = newlines[k - 1] if k else -1
             if ev["place"] is None and last_place is not None and last_place[0] == paragraph:
                 # "… incursions against Belgorod. Attempts … were repelled": the paragraph
                 # goes on about the place it named last; marked as inherited.
@@ -310,8 +316,24 @@ def _hypothetical(tok: Any) -> bool:
     return False
 
 
-def _event(doc: Document, tok: Any, triggers: list, places: list[Span], dates: list[Span],
-           weapons: list[Span], rng: tuple[int, int]) -> dict[str, Any] | None:  # fmt: skip
+class _Mentions(SpanIndex[Span]):
+    """Entity spans of one label, indexed by position."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        super().__init__(spans, lambda s: (s.start, s.end))
+        self.by_extent: dict[tuple[int, int], Span] = {}
+        self._rank: dict[int, int] = {}
+        for n, span in enumerate(spans):
+            self.by_extent.setdefault((span.start, span.end), span)
+            self._rank.setdefault(id(span), n)
+
+    def rank(self, span: Span) -> int:
+        """The span's position in the layer (its order in the list this was built from)."""
+        return self._rank[id(span)]
+
+
+def _event(doc: Document, tok: Any, triggers: list, places: _Mentions, dates: _Mentions,
+           weapons: _Mentions, rng: tuple[int, int]) -> dict[str, Any] | None:  # fmt: skip
     lemma = tok.lemma_.lower()
     # "shot down", "exchanged fire", "opened fire": the verb carries the arguments.
     verbal = (lemma == "down" and tok.dep_ == "prt") or (
@@ -521,7 +543,7 @@ def _has_trigger_context(tok: Any) -> bool:
                tok.sent)  # fmt: skip
 
 
-def _weapon_of(tok: Any, actor: Any, weapons: list[Span]) -> str | None:
+def _weapon_of(tok: Any, actor: Any, weapons: _Mentions) -> str | None:
     """Canonical name of a weapon inside the trigger's phrase, its actor or its means."""
     spans = [(t.idx, t.idx + len(t)) for t in _phrase_tokens(tok)]
     if actor is not None:
@@ -529,10 +551,12 @@ def _weapon_of(tok: Any, actor: Any, weapons: list[Span]) -> str | None:
     for k in tok.children:
         if k.dep_ == "prep" and k.lower_ in ("with", "by"):
             spans += [(t.idx, t.idx + len(t)) for t in k.subtree]
-    for w in weapons:
-        if any(w.start < b and a < w.end for a, b in spans):
-            return w.attrs.get("canonical")
-    return None
+    hits = {id(w): w for a, b in spans for w in weapons.overlapping(a, b)}
+    if not hits:
+        return None
+    # The first weapon of the layer that any of them touches, as a loop over it would find.
+    first = min(hits.values(), key=weapons.rank)
+    return first.attrs.get("canonical")
 
 
 def _clause_tokens(tok: Any, others: list) -> list:
@@ -541,7 +565,7 @@ def _clause_tokens(tok: Any, others: list) -> list:
     return [t for t in tok.subtree if t.i not in inner]
 
 
-def _place(doc: Document, tok: Any, clause: list, places: list[Span], actor: Any,
+def _place(doc: Document, tok: Any, clause: list, places: _Mentions, actor: Any,
            target: Any) -> tuple[dict[str, Any] | None, bool]:  # fmt: skip
     """The event's place and whether it is in the trigger's own clause."""
     actor_chars = {t.idx for t in _phrase_tokens(actor)} if actor is not None else set()
@@ -552,12 +576,12 @@ def _place(doc: Document, tok: Any, clause: list, places: list[Span], actor: Any
     if target is not None:
         local.append(target)
     for t in local:
-        for p in places:
-            if p.start <= t.idx < p.end and t.idx not in actor_chars:
-                return _place_dict(p), True
+        p = places.containing(t.idx)
+        if p is not None and t.idx not in actor_chars:
+            return _place_dict(p), True
     sent = tok.sent
-    near = [p for p in places if sent.start_char <= p.start < sent.end_char
-            and p.start not in actor_chars and p.attrs.get("feature") != "country"]  # fmt: skip
+    near = [p for p in places.starting_in(sent.start_char, sent.end_char)
+            if p.start not in actor_chars and p.attrs.get("feature") != "country"]  # fmt: skip
     if near:
         return _place_dict(min(near, key=lambda p: abs(p.start - tok.idx))), False
     return None, False
@@ -567,9 +591,9 @@ def _place_dict(p: Span) -> dict[str, Any]:
     return {"name": p.attrs.get("canonical"), "lat": p.attrs.get("lat"), "lon": p.attrs.get("lon")}
 
 
-def _date(doc: Document, tok: Any, clause: list, dates: list[Span], others: list) -> Any:
+def _date(doc: Document, tok: Any, clause: list, dates: _Mentions, others: list) -> Any:
     def date_at(t: Any) -> Span | None:
-        return next((d for d in dates if d.start <= t.idx < d.end), None)
+        return dates.containing(t.idx)
 
     found = next((d for t in clause if (d := date_at(t)) is not None), None)
     if found is None:
@@ -589,7 +613,7 @@ def _date(doc: Document, tok: Any, clause: list, dates: list[Span], others: list
     if found is None:
         # One date in the sentence and no syntactic link found: the parse attached it
         # elsewhere ("detained 50 people at a protest on Sunday"); it is still the date.
-        in_sent = [d for d in dates if tok.sent.start_char <= d.start < tok.sent.end_char]
+        in_sent = dates.starting_in(tok.sent.start_char, tok.sent.end_char)
         found = in_sent[0] if len(in_sent) == 1 else None
     if found is None:
         return None
@@ -615,7 +639,7 @@ def _phrase_tokens(tok: Any) -> list:
     return sorted(set(toks), key=lambda t: t.i)
 
 
-def _arg_text(doc: Document, tok: Any, places: list[Span]) -> str | None:
+def _arg_text(doc: Document, tok: Any, places: _Mentions) -> str | None:
     if tok is None:
         return None
     # Numbers belong to the casualty counts, but designations (F-16) to the name.
@@ -628,9 +652,9 @@ def _arg_text(doc: Document, tok: Any, places: list[Span]) -> str | None:
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1])
     if len(toks) == 1 and toks[0].lower_ in DEMONYMS:  # "Ukrainian bombardment" -> Ukraine
         return gazetteer().country_name(DEMONYMS[toks[0].lower_]) or toks[0].text
-    for p in places:  # a single place: its canonical name (Kiev -> Kyiv)
-        if p.start == start and p.end == end:
-            return p.attrs.get("canonical")
+    place = places.by_extent.get((start, end))  # one place: its canonical name (Kiev -> Kyiv)
+    if place is not None:
+        return place.attrs.get("canonical")
     text = doc.text[start:end]
     for suffix in ("’s", "'s"):
         text = text.removesuffix(suffix)

@@ -13,6 +13,7 @@ BIO codec, span features) are used by both so that training and inference agree.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -170,6 +171,9 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9])")
+#: The same, never crossing a line break: run once over a whole text, it finds exactly the
+#: matches that ``_SENTENCE_END`` finds line by line.
+_SENTENCE_END_IN_LINE = re.compile(r"[.!?…][\"'”’)\]]*[^\S\n]+(?=[\"'“‘(\[]*[A-Z0-9])")
 
 
 _ABBREVIATION_WORDS = (
@@ -188,21 +192,83 @@ def _ends(text: str, m: re.Match) -> bool:
     return not (w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()))
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+class TextIndex:
+    """What per-span work needs to know about one text, computed once: line breaks,
+    sentence ends and the normalised text for repetition counts. Without it each span
+    rescanned its line (or the whole text), which made long texts quadratic."""
+
+    #: Repetitions of a phrase are counted within this many characters of normalised text
+    #: on either side of it: the whole text for any text up to this long (every text under
+    #: the default ``max_chars``), and a cost linear in the length beyond.
+    REPEAT_WINDOW = 200_000
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        ends = [m for m in _SENTENCE_END_IN_LINE.finditer(text) if _ends(text, m)]
+        #: Where a sentence may start (after a sentence end), and where each one closes
+        #: (right after its punctuation); both ascending.
+        self.starts = [m.end() for m in ends]
+        self.closes = [m.start() + len(m.group().rstrip()) for m in ends]
+        self.first_newline = self.newlines[0] if self.newlines else -1
+        words = list(re.finditer(r"\S+", text))
+        lowered = [w.group().lower() for w in words]
+        #: ``_norm(text)``: lower-cased words joined by single spaces.
+        self.normed = " ".join(lowered)
+        self._word_ends = [w.end() for w in words]
+        self._word_starts = [w.start() for w in words]
+        self._normed_at: list[int] = []
+        pos = 0
+        for word in lowered:
+            self._normed_at.append(pos)
+            pos += len(word) + 1
+        self._lowered_len = [len(w) for w in lowered]
+
+    def line(self, start: int, end: int) -> tuple[int, int]:
+        """(start, end) of the line(s) holding ``text[start:end]``, line breaks excluded."""
+        i = bisect.bisect_left(self.newlines, start)
+        j = bisect.bisect_left(self.newlines, end)
+        return (self.newlines[i - 1] + 1 if i else 0), (
+            self.newlines[j] if j < len(self.newlines) else len(self.text)
+        )
+
+    def occurrences(self, phrase: str, start: int, end: int) -> int:
+        """``normed.count(phrase)`` within REPEAT_WINDOW of the words of ``text[start:end]``."""
+        first = bisect.bisect_right(self._word_ends, start)
+        last = bisect.bisect_left(self._word_starts, end) - 1
+        if first > last:  # no word in the span: count in the whole window around it
+            last = first = min(first, len(self._normed_at) - 1)
+        lo = self._normed_at[first] if self._normed_at else 0
+        hi = self._normed_at[last] + self._lowered_len[last] if self._normed_at else 0
+        window = self.REPEAT_WINDOW
+        return self.normed.count(phrase, max(0, lo - window), hi + window)
+
+
+def sentence_bounds(
+    text: str, start: int, end: int, index: TextIndex | None = None
+) -> tuple[int, int]:
     """The sentence around ``text[start:end]``: from the last sentence end (or line start)
     before it to the next sentence end (or line end) after it, whitespace trimmed.
 
     Techniques that argue (Doubt, Causal_Oversimplification, Appeal_to_Authority, ...) are
     annotated over whole sentences or clauses while the encoder's confident pieces are the
-    few words that give them away; this widens such spans to the sentence.
+    few words that give them away; this widens such spans to the sentence. ``index``
+    (the text's :class:`TextIndex`) makes each call cost a lookup instead of a line scan.
     """
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
-    ends = [m for m in _SENTENCE_END.finditer(text, line_start, line_end) if _ends(text, m)]
-    s = max((m.end() for m in ends if m.end() <= start), default=line_start)
-    closes = [m.start() + len(m.group().rstrip()) for m in ends]  # after the punctuation
-    e = min((c for c in closes if c >= end), default=line_end)
+    if index is not None:
+        line_start, line_end = index.line(start, end)
+        k = bisect.bisect_right(index.starts, start) - 1
+        s = max(line_start, index.starts[k]) if k >= 0 else line_start
+        c = bisect.bisect_left(index.closes, end)
+        e = min(line_end, index.closes[c]) if c < len(index.closes) else line_end
+    else:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end == -1 else line_end
+        ends = [m for m in _SENTENCE_END.finditer(text, line_start, line_end) if _ends(text, m)]
+        s = max((m.end() for m in ends if m.end() <= start), default=line_start)
+        closes = [m.start() + len(m.group().rstrip()) for m in ends]  # after the punctuation
+        e = min((c for c in closes if c >= end), default=line_end)
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -228,20 +294,23 @@ def _norm(s: str) -> str:
 
 
 def span_extra_features(
-    text: str, start: int, end: int, n_pieces: int, normed: str | None = None
+    text: str, start: int, end: int, n_pieces: int, index: TextIndex | None = None
 ) -> list[float]:
     """Features the encoder cannot see inside one window.
 
     [log word pieces, log(1 + other occurrences of the phrase in the article), repeated?,
     in the first line (the title)?]. Repetition is the technique that needs them most.
-    ``normed`` is ``_norm(text)``, passed in when many spans of one text are featurized.
+    ``index`` is the text's :class:`TextIndex`, passed in when many spans of one text are
+    featurized (the values are the same for any text up to ``REPEAT_WINDOW`` long).
     """
     phrase = _norm(text[start:end])
     others = 0
     if phrase and len(phrase) >= 3:
-        normed = _norm(text) if normed is None else normed
-        others = max(0, normed.count(phrase) - 1)
-    first_nl = text.find("\n")
+        if index is None:
+            others = max(0, _norm(text).count(phrase) - 1)
+        else:
+            others = max(0, index.occurrences(phrase, start, end) - 1)
+    first_nl = text.find("\n") if index is None else index.first_newline
     in_title = 1.0 if first_nl == -1 or start < first_nl else 0.0
     return [math.log1p(n_pieces), math.log1p(others), 1.0 if others else 0.0, in_title]
 
@@ -426,29 +495,32 @@ class TechniquesModel:
         seg: Encoded,
         hidden: Any,
         spans: Sequence[tuple[int, int]],
-        normed: str | None = None,
+        index: TextIndex | None = None,
     ) -> Any:
         """Pooled [mean, first, last, max] hidden vectors + extra features per span.
 
-        ``normed``: the normalised text that repetitions are counted in (the analyzed
-        content only, so boilerplate does not change a span's features)."""
+        ``index``: the text's :class:`TextIndex` (built here when not given)."""
         import numpy as np
 
         starts = np.array([a for a, _ in seg.offsets])
         ends = np.array([b for _, b in seg.offsets])
         d = hidden.shape[1]
-        normed = _norm(text) if normed is None else normed
+        index = index or TextIndex(text)
         feats = np.zeros((len(spans), 4 * d + N_EXTRA), np.float32)
         for r, (s, e) in enumerate(spans):
-            idx = np.nonzero((starts < e) & (ends > s))[0]
-            if len(idx) == 0:  # a span between pieces (whitespace only): nearest piece
-                idx = np.array([int(np.clip(np.searchsorted(starts, s), 0, len(starts) - 1))])
-            h = hidden[idx[0] : idx[-1] + 1]
+            # Pieces come in text order, so those overlapping s:e are one run [lo, hi):
+            # found by binary search instead of a pass over every piece of the segment.
+            lo = int(np.searchsorted(ends, s, side="right"))
+            hi = int(np.searchsorted(starts, e, side="left"))
+            if hi <= lo:  # a span between pieces (whitespace only): nearest piece
+                lo = int(np.clip(np.searchsorted(starts, s), 0, len(starts) - 1))
+                hi = lo + 1
+            h = hidden[lo:hi]
             feats[r, :d] = h.mean(0)
             feats[r, d : 2 * d] = h[0]
             feats[r, 2 * d : 3 * d] = h[-1]
             feats[r, 3 * d : 4 * d] = h.max(0)
-            feats[r, 4 * d :] = span_extra_features(text, s, e, len(idx), normed)
+            feats[r, 4 * d :] = span_extra_features(text, s, e, hi - lo, index)
         return feats
 
     def classify(self, feats: Any) -> Any:
@@ -517,14 +589,15 @@ class TechniquesModel:
         if self.config.get("decoder") == "per_technique":
             return self.technique_candidates(text, segs, outputs)
         found: list[tuple[int, int, str, float, float]] = []
-        normed = self.content_normed(text, segs)
+        index: TextIndex | None = None  # built once per text, on the first span
         for seg, (probs, hidden, *_) in zip(segs, outputs, strict=True):
             decoded = self.decode_spans(text, seg, probs, threshold)
             if not decoded:
                 continue
+            index = index or TextIndex(text)
             spans = [(s, e) for s, e, _ in decoded]
             confs = [c for _, _, c in decoded]
-            lp = self.classify(self.span_features(text, seg, hidden, spans, normed))
+            lp = self.classify(self.span_features(text, seg, hidden, spans, index))
             lo, hi = seg.offsets[0][0], seg.offsets[-1][1]
             for (s, e), conf, row in zip(spans, confs, lp, strict=True):
                 order = row.argsort()[::-1]
@@ -533,7 +606,7 @@ class TechniquesModel:
                         break
                     label, prob = self.out_labels[j], float(row[j])
                     if label in long_labels and prob >= widen:
-                        ws, we = sentence_bounds(text, s, e)
+                        ws, we = sentence_bounds(text, s, e, index)
                         found.append((max(ws, lo), min(we, hi), label, conf, prob))
                     else:
                         found.append((s, e, label, conf, prob))
@@ -564,7 +637,7 @@ class TechniquesModel:
         cfg = self.config
         thresholds = cfg.get("technique_thresholds", {})
         low_gap = cfg.get("low_gap")
-        normed = self.content_normed(text, segs)
+        index: TextIndex | None = None
         found: list[tuple[int, int, str, float, float]] = []
         for seg, (_probs, hidden, tech) in zip(segs, outputs, strict=True):
             per_label = []
@@ -577,8 +650,9 @@ class TechniquesModel:
                 ]
             if not per_label:
                 continue
+            index = index or TextIndex(text)
             feats = self.span_features(
-                text, seg, hidden, [(s, e) for s, e, _, _ in per_label], normed
+                text, seg, hidden, [(s, e) for s, e, _, _ in per_label], index
             )
             (logits,) = self.span_head.run(None, {"features": feats.astype(np.float32)})
             raw = np.exp(logits - logits.max(-1, keepdims=True))
@@ -624,11 +698,6 @@ class TechniquesModel:
         z = a * math.log(max(span_conf, 1e-6)) + b * math.log(max(label_prob, 1e-6)) + c
         return 1.0 / (1.0 + math.exp(-z))
 
-    @staticmethod
-    def content_normed(text: str, segs: Sequence[Encoded]) -> str:
-        """The analyzed stretches of ``text``, normalised, for counting repetitions."""
-        return _norm(" ".join(text[s.offsets[0][0] : s.offsets[-1][1]] for s in segs if s.ids))
-
     def classify_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
         """Technique ranking for given spans (technique classification on gold spans).
 
@@ -637,7 +706,7 @@ class TechniquesModel:
             return []
         segs = self.segments_of(text)
         outs = self.forward(segs)
-        normed = self.content_normed(text, segs)
+        index = TextIndex(text)
         bounds = [(seg.offsets[0][0], seg.offsets[-1][1]) for seg in segs]
         by_seg: dict[int, list[int]] = {}
         for r, (s, e) in enumerate(spans):
@@ -646,7 +715,7 @@ class TechniquesModel:
         rankings: list[list[str]] = [[] for _ in spans]
         for k, rows in by_seg.items():
             lp = self.classify(
-                self.span_features(text, segs[k], outs[k][1], [spans[r] for r in rows], normed)
+                self.span_features(text, segs[k], outs[k][1], [spans[r] for r in rows], index)
             )
             for r, row in zip(rows, lp, strict=True):
                 rankings[r] = [self.out_labels[j] for j in row.argsort()[::-1]]

@@ -16,13 +16,13 @@ from spinscope.cli.options import (
     Config,
     Layers,
     MaxBytes,
+    MaxChars,
     Timeout,
     settings_from_flags,
 )
-from spinscope.errors import ConfigError, SpinscopeError
+from spinscope.errors import ConfigError, SpinscopeError, printable
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-
 
 
 def _layer_help() -> str:
@@ -86,6 +86,7 @@ def analyze(
     ] = None,
     layers_opt: Layers = None,
     max_bytes: MaxBytes = None,
+    max_chars: MaxChars = None,
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
@@ -107,13 +108,19 @@ def analyze(
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     try:
         settings = settings_from_flags(
-            config, layers_opt, max_bytes, timeout, allow_private, any_language
+            config,
+            layers_opt,
+            max_bytes,
+            timeout,
+            allow_private,
+            any_language,
+            max_chars=max_chars,
         )
         pipeline = load_pipeline(settings)
     except ConfigError as err:
         raise fail(str(err)) from None
     except SpinscopeError as err:
-        typer.echo(f"spinscope: error: {err}", err=True)
+        typer.echo(f"spinscope: error: {printable(str(err))}", err=True)
         raise typer.Exit(EXIT_SOME_FAILED) from None
 
     if paths.count("-") > 1:
@@ -168,7 +175,7 @@ def _run(items, settings, pipeline, sink: _Sink, show_progress: bool) -> int:  #
                 failed += 1
                 # One line per failed input; the message already names the input.
                 progress.console.print(
-                    f"error: {outcome.error}",
+                    f"error: {printable(str(outcome.error))}",
                     style="red",
                     markup=False,
                     highlight=False,

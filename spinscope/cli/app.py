@@ -23,7 +23,9 @@ def fail(message: object, code: int = 2) -> typer.Exit:
 
     Usage: ``raise fail("…")``. Code 2 is a usage error, 1 a failed input or run.
     """
-    typer.echo(f"spinscope: error: {message}", err=True)
+    from spinscope.errors import printable
+
+    typer.echo(f"spinscope: error: {printable(str(message))}", err=True)
     return typer.Exit(code)
 
 

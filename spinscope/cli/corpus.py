@@ -18,11 +18,12 @@ from spinscope.cli.options import (
     Config,
     Layers,
     MaxBytes,
+    MaxChars,
     Timeout,
     settings_from_flags,
     split_layers,
 )
-from spinscope.errors import ConfigError, SpinscopeError
+from spinscope.errors import ConfigError, SpinscopeError, printable
 
 _DB_HELP = "Corpus database file (DuckDB) \\[default: ./spinscope.duckdb, or 'db' in settings]."
 
@@ -75,6 +76,7 @@ def ingest(
         ),
     ] = None,
     max_bytes: MaxBytes = None,
+    max_chars: MaxChars = None,
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
@@ -99,7 +101,14 @@ def ingest(
         raise fail("'-' (stdin) can be given only once")
     try:
         settings = settings_from_flags(
-            config, layers_opt, max_bytes, timeout, allow_private, any_language, db=db
+            config,
+            layers_opt,
+            max_bytes,
+            timeout,
+            allow_private,
+            any_language,
+            max_chars=max_chars,
+            db=db,
         )
         store = Store(settings.db)
     except ConfigError as err:
@@ -110,7 +119,7 @@ def ingest(
         except ConfigError as err:
             raise fail(str(err)) from None
         except SpinscopeError as err:
-            typer.echo(f"spinscope: error: {err}", err=True)
+            typer.echo(f"spinscope: error: {printable(str(err))}", err=True)
             raise typer.Exit(EXIT_SOME_FAILED) from None
         items = corpus.plan(paths, settings)
         report = _run(items, settings, store, pipeline, commit_every, quiet, verbose)
@@ -153,14 +162,17 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
         def on_item(where: str, status: str, reason: str | None) -> None:
             progress.advance(task)
             if status == "failed" and not quiet:
+                # One line per failed input, never wrapped: scripts count them.
                 progress.console.print(
-                    f"error: {reason}", style="red", markup=False, highlight=False
-                )
+                    f"error: {printable(reason or where)}", style="red", markup=False,
+                    highlight=False, soft_wrap=True,
+                )  # fmt: skip
 
         def on_commit(batch: int, stored: int) -> None:
             if verbose:
                 progress.console.print(f"committed batch {batch} ({stored} articles stored)")
 
+                # One line per failed input, never wrapped: scripts count them.
         def on_total(total: int) -> None:
             progress.update(task, total=total)
 

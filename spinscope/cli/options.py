@@ -23,14 +23,26 @@ MaxBytes = Annotated[
     int | None,
     typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),
 ]
+MaxChars = Annotated[
+    int | None,
+    typer.Option(
+        help="Refuse texts longer than this many characters (after decoding and HTML "
+        "extraction); analysis time grows with length \\[default: 200000]."
+    ),
+]
 Timeout = Annotated[
-    float | None, typer.Option(help="Seconds before a URL fetch gives up \\[default: 15].")
+    float | None,
+    typer.Option(
+        help="Seconds before a URL fetch gives up: the DNS lookup, the connection and each "
+        "read \\[default: 15]."
+    ),
 ]
 AllowPrivate = Annotated[
     bool,
     typer.Option(
         "--allow-private",
-        help="Allow URLs on loopback/private/link-local addresses (refused by default).",
+        help="Allow URLs whose host resolves to a non-public address (loopback, private, "
+        "shared, link-local, …); refused by default.",
     ),
 ]
 AnyLanguage = Annotated[
@@ -61,6 +73,7 @@ def settings_from_flags(
     timeout: float | None,
     allow_private: bool,
     any_language: bool,
+    max_chars: int | None = None,
     **extra: object,
 ) -> Settings:
     """Settings from the shared input flags (unset flags leave file/env/defaults alone)."""
@@ -70,6 +83,7 @@ def settings_from_flags(
         config,
         layers=split_layers(layers),
         max_bytes=max_bytes,
+        max_chars=max_chars,
         timeout=timeout,
         allow_private=allow_private or None,
         any_language=any_language or None,

@@ -1,9 +1,12 @@
 """Bytes to text, with refusal of what is not text and an honest record of any repair.
 
 Policy: valid UTF-8 is decoded exactly (a UTF-8 byte-order mark is dropped and noted).
-Otherwise the encoding is detected (charset-normalizer); when detection is not confident
-the bytes are decoded as UTF-8 with each undecodable byte replaced by U+FFFD. Every
-departure from plain UTF-8 is written to ``Document.meta.warnings``.
+UTF-8 that is damaged in a few places (a file cut in the middle of a character, a stray
+byte) stays UTF-8, with each broken sequence replaced by U+FFFD: guessing a legacy
+encoding for it would garble every other non-ASCII character. Otherwise the encoding is
+detected (charset-normalizer); when detection is not confident the bytes are decoded as
+UTF-8 with each undecodable byte replaced by U+FFFD. Every departure from plain UTF-8 is
+written to ``Document.meta.warnings``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,16 @@ def check_size(size: int, max_bytes: int, source: str) -> None:
             source,
             f"input is {human_size(size)}, over the size cap of {human_size(max_bytes)} "
             f"(raise it with --max-bytes)",
+        )
+
+
+def check_length(text: str, max_chars: int, source: str) -> None:
+    """Refuse texts longer than ``max_chars`` characters with the flag that raises the limit."""
+    if len(text) > max_chars:
+        raise InputError(
+            source,
+            f"text is {len(text):,} characters long, over the limit of {max_chars:,} per "
+            f"document (raise it with --max-chars or the max_chars setting, or split the text)",
         )
 
 
@@ -89,11 +102,37 @@ def decode(data: bytes, source: str, declared: str | None = None) -> tuple[str, 
             warnings.append(f"declared encoding {declared!r} did not fit the bytes")
     try:
         return _check_text(data.decode("utf-8"), source), warnings
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        damaged = _damaged_utf8(data, err)
+    if damaged is not None:
+        text, note = damaged
+        warnings.append(note)
+        return _check_text(text, source), warnings
     text, note = _detect(data)
     warnings.append(note)
     return _check_text(text, source), warnings
+
+
+def _damaged_utf8(data: bytes, err: UnicodeDecodeError) -> tuple[str, str] | None:
+    """(text, warning) when ``data`` is UTF-8 with a few broken sequences, else None."""
+    if err.end == len(data) and err.reason == "unexpected end of data":
+        # Cut off in the middle of a character (a truncated download or a split file).
+        cut = len(data) - err.start
+        return data[: err.start].decode("utf-8") + "\ufffd", (
+            f"the input ends in the middle of a UTF-8 character (cut off?): its last {cut} "
+            f"byte(s) were replaced with U+FFFD"
+        )
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
+    # Legacy encodings (cp1252, KOI8-R …) almost never form valid multi-byte UTF-8
+    # sequences by chance; a text with more valid ones than broken ones is damaged UTF-8.
+    if good <= bad:
+        return None
+    return text, (
+        f"not valid UTF-8 in {bad} place(s) of an otherwise UTF-8 text: each broken byte "
+        f"sequence was replaced with U+FFFD"
+    )
 
 
 def _detect(data: bytes) -> tuple[str, str]:

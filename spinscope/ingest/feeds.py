@@ -46,33 +46,44 @@ def is_listing(body: bytes) -> bool:
     return root_tag(body) in {"rss", "feed", "rdf", "urlset", "sitemapindex"}
 
 
-def parse_listing(body: bytes, base: str = "") -> Listing:
-    """The URLs a feed or sitemap names. Raises InputError when it is neither."""
+def parse_listing(body: bytes, base: str = "", where: str | None = None) -> Listing:
+    """The URLs a feed or sitemap names, relative ones resolved against ``base``. Raises
+    InputError, naming ``where`` (default: ``base``), when it is neither or is broken."""
+    where = where or base or "<feed>"
     tag = root_tag(body)
     if tag in {"urlset", "sitemapindex"}:
-        return _sitemap(body, base, tag)
+        return _sitemap(body, base, tag, where)
     if tag in {"rss", "feed", "rdf"}:
-        return _feed(body, base)
-    raise InputError(base or "<feed>", "not an RSS/Atom feed or an XML sitemap")
+        return _feed(body, base, where)
+    raise InputError(where, "not an RSS/Atom feed or an XML sitemap")
 
 
-def _feed(body: bytes, base: str) -> Listing:
+def _join(base: str, link: str) -> str:
+    """``link`` resolved against ``base``; a malformed link is kept as written, so that it
+    fails later as its own input with its own message instead of sinking the listing."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
+
+
+def _feed(body: bytes, base: str, where: str) -> Listing:
     import feedparser
 
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
-        raise InputError(base or "<feed>", f"feed cannot be parsed: {parsed.bozo_exception}")
+        raise InputError(where, f"feed cannot be parsed: {parsed.bozo_exception}")
     urls = []
     for entry in parsed.entries:
         link = entry.get("link") or next(
             (x.get("href") for x in entry.get("links", []) if x.get("href")), None
         )
         if link:
-            urls.append(urljoin(base, link))
+            urls.append(_join(base, link))
     return Listing("feed", _unique(urls), [])
 
 
-def _sitemap(body: bytes, base: str, tag: str) -> Listing:
+def _sitemap(body: bytes, base: str, tag: str, where: str) -> Listing:
     from lxml import etree
 
     try:
@@ -80,9 +91,9 @@ def _sitemap(body: bytes, base: str, tag: str) -> Listing:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as err:
-        raise InputError(base or "<sitemap>", f"sitemap is not valid XML: {err}") from None
+        raise InputError(where, f"sitemap is not valid XML: {err}") from None
     locs = [
-        urljoin(base, el.text.strip())
+        _join(base, el.text.strip())
         for el in root.iter()
         if isinstance(el.tag, str) and el.tag.split("}")[-1] == "loc" and el.text
     ]
@@ -97,7 +108,7 @@ def _unique(urls: list[str]) -> list[str]:
 
 def expand_listing(body: bytes, where: str, settings: Settings, depth: int = 0) -> list[str]:
     """Article URLs of a feed or sitemap, following sitemap indexes; capped at MAX_URLS."""
-    listing = parse_listing(body, where if is_url(where) else "")
+    listing = parse_listing(body, where if is_url(where) else "", where)
     urls = list(listing.urls)
     for nested in listing.sitemaps:
         if len(urls) >= MAX_URLS:
@@ -106,4 +117,9 @@ def expand_listing(body: bytes, where: str, settings: Settings, depth: int = 0) 
             raise InputError(where, f"sitemap indexes nested deeper than {MAX_DEPTH} levels")
         page = fetch(nested, settings)
         urls.extend(expand_listing(page.body, nested, settings, depth + 1))
+    if not urls and depth == 0:
+        # Say so rather than ingest nothing in silence (relative links in a local file
+        # have no base to resolve against, for one).
+        what = "sitemap index" if listing.kind == "sitemapindex" else listing.kind
+        raise InputError(where, f"the {what} lists no http(s) article links")
     return urls[:MAX_URLS]

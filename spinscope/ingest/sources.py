@@ -20,9 +20,9 @@ from spinscope.config import Settings
 from spinscope.document import Document, DocumentMeta
 from spinscope.errors import InputError
 from spinscope.ingest import fields
-from spinscope.ingest.decode import check_size, decode
+from spinscope.ingest.decode import check_length, check_size, decode
 from spinscope.ingest.html import domain_of, extract, looks_like_html
-from spinscope.ingest.url import fetch, is_url
+from spinscope.ingest.url import check_url, fetch, is_url
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -50,7 +50,11 @@ def expand(args: list[str], settings: Settings) -> Iterator[Source | InputError]
         if arg == "-":
             yield Source("stdin", "<stdin>")
         elif is_url(arg):
-            yield Source("url", arg)
+            try:
+                check_url(arg)
+                yield Source("url", arg)
+            except InputError as err:
+                yield err
         else:
             path = Path(arg)
             if path.is_dir():
@@ -163,9 +167,18 @@ def _from_record(source: Source, settings: Settings) -> Document:
     if not isinstance(body, str) or not body.strip():
         raise InputError(source.location, "JSONL object has no non-empty 'text' or 'html' field")
     check_size(len(body.encode("utf-8", "replace")), settings.max_bytes, source.location)
-    given = {k: record.get(k) for k in JSONL_FIELDS if isinstance(record.get(k), str | int)}
+    # JSON can spell invalid Unicode (a lone "\ud800"), which no output could encode.
+    body, broken = _SURROGATE.subn("\ufffd", body)
+    warnings = [
+        f"the text held {broken} lone surrogate escape(s) (invalid Unicode), replaced with U+FFFD"
+    ] if broken else []  # fmt: skip
+    given = {
+        k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
+        for k in JSONL_FIELDS
+        if isinstance(v := record.get(k), str | int)
+    }
     as_html = record.get("text") is None
-    doc = _build(body, [], source.location, settings, as_html=as_html, url=given.get("url"))
+    doc = _build(body, warnings, source.location, settings, as_html=as_html, url=given.get("url"))
     if given.get("id") is not None:
         doc.id = str(given["id"])
     for key in ("title", "outlet", "author"):
@@ -190,7 +203,7 @@ def _build(
     if as_html is None:
         as_html = looks_like_html(text)
     if as_html:
-        page = extract(text, where, url=url)
+        page = extract(_whole_page(text), where, url=url)
         text = page.text
         meta.title, meta.author, meta.outlet = page.title, page.author, page.outlet
         meta.published = fields.to_iso_date(page.published) or page.published
@@ -201,9 +214,30 @@ def _build(
             meta.summary["canonical_claimed"] = page.canonical_claimed
     elif url:
         meta.outlet = domain_of(url)
+    check_length(text, settings.max_chars, where)
     _fill_from_text(text, meta, genre_hint)
     _check_language(text, meta, where, settings)
-    return Document(id=_doc_id(where, text), source=where, text=text, meta=meta)
+    name = _SURROGATE.sub(_escape_surrogate, where)
+    return Document(id=_doc_id(name, text), source=name, text=text, meta=meta)
+
+
+#: Lone surrogates: bytes of a file name that is not UTF-8 (Python's surrogateescape), or
+#: invalid Unicode spelled in JSON. Neither can be written as UTF-8.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(m: re.Match[str]) -> str:
+    """A file name's undecodable byte as ``\\xNN`` (another lone surrogate as ``\\udNNN``)."""
+    code = ord(m.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def _whole_page(html: str) -> str:
+    """``html`` as a page: trafilatura finds no text in a bare fragment (a JSONL ``html``
+    field or pasted ``<p>…</p>``), so one without ``<html>`` or ``<body>`` gets them."""
+    if re.search(r"<(?:html|body)[\s>]", html, re.I):
+        return html
+    return f"<html><body>{html}</body></html>"
 
 
 def _fill_from_text(text: str, meta: DocumentMeta, genre_hint: str | None) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from spinscope.config import Settings
 from spinscope.document import Document
-from spinscope.errors import InputError, SpinscopeError
+from spinscope.errors import InputError, SpinscopeError, printable
 from spinscope.ingest import feeds
 from spinscope.ingest.decode import decode
 from spinscope.ingest.sources import Source, load
-from spinscope.ingest.url import fetch, is_url
+from spinscope.ingest.url import check_url, fetch, is_url
 from spinscope.pipeline import Pipeline
 from spinscope.store import reprints as R
 from spinscope.store.db import Store
@@ -70,7 +70,11 @@ def plan(args: list[str], settings: Settings) -> list[Item]:
     for arg in args:
         if is_url(arg):
             flush_rest()
-            items.append(Probe(arg))
+            try:
+                check_url(arg)
+                items.append(Probe(arg))
+            except InputError as err:
+                items.append(err)
         elif Path(arg).suffix.lower() in feeds.FEED_SUFFIXES and Path(arg).is_file():
             flush_rest()
             items.extend(_file_listing(Path(arg), settings))
@@ -208,12 +212,11 @@ def ingest(
 
 
 def write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
-    """One line per failed input: ``input<TAB>reason`` (tabs and newlines flattened)."""
-    with path.open("w", encoding="utf-8") as out:
+    """One line per failed input: ``input<TAB>reason`` (control characters escaped)."""
+    with path.open("w", encoding="utf-8", errors="backslashreplace") as out:
         out.write("input\treason\n")
         for where, reason in failures:
-            clean = [s.replace("\t", " ").replace("\n", " ") for s in (where, reason)]
-            out.write("\t".join(clean) + "\n")
+            out.write(f"{printable(where)}\t{printable(reason)}\n")
 
 
 def text_item(text: str, fields: dict[str, str | None] | None = None) -> Source:

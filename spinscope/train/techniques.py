@@ -27,6 +27,7 @@ from typing import Any
 from spinscope.analyzers.techniques import (
     N_EXTRA,
     WINDOW,
+    TextIndex,
     bio_encode,
     span_extra_features,
     windows,
@@ -51,7 +52,7 @@ def paragraph_examples(
     out = []
     for aid, text in texts.items():
         art_spans = by_art.get(aid, {})
-        normed = " ".join(text.lower().split())
+        index = TextIndex(text)
         for ps, pe in semeval.paragraphs(text):
             enc = tok.encode(text[ps:pe], add_special_tokens=False)
             offs = [(a + ps, b + ps) for a, b in enc.offsets]
@@ -74,7 +75,7 @@ def paragraph_examples(
             for (s, e), labels in inside.items():
                 idx = [i for i, (a, b) in enumerate(offs) if a < e and b > s and b > a]
                 if idx:
-                    extra = span_extra_features(text, s, e, len(idx), normed)
+                    extra = span_extra_features(text, s, e, len(idx), index)
                     items.append((idx[0], idx[-1], labels, extra))
             for a, b in windows(len(enc.ids), WINDOW, TRAIN_STRIDE):
                 out.append(

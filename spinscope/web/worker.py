@@ -59,8 +59,13 @@ def _analyze_many(items: list[Any]) -> list[tuple[str, str, Any]]:
     from spinscope.store import corpus as C
 
     assert _settings is not None
-    if _pipeline is None:
-        _pipeline = load_pipeline(_settings)
+    try:
+        if _pipeline is None:
+            _pipeline = load_pipeline(_settings)
+    except SpinscopeError as err:
+        # Raised out of the worker, the error would not unpickle and the pool would die:
+        # every item is answered with it instead.
+        return [(_name(item), "error", str(err)) for item in items]
     out: list[tuple[str, str, Any]] = []
     loaded = []
     queue = deque(items)
@@ -84,6 +89,11 @@ def _analyze_many(items: list[Any]) -> list[tuple[str, str, Any]]:
             else:
                 out.append((o.source, "error", str(o.error)))
     return out
+
+
+def _name(item: Any) -> str:
+    """How an input of a batch is named in its result."""
+    return getattr(item, "location", None) or getattr(item, "url", None) or str(item)
 
 
 class AnalysisProcess:

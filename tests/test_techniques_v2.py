@@ -1,0 +1,116 @@
+"""The multilingual techniques model: paragraph units, taxonomies, same text -> same spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spinscope.analyzers import techniques as tech
+from spinscope.eval import semeval
+from spinscope.taxonomy import SEMEVAL2023, TECHNIQUES, TO_PTC
+
+BODY = [
+    "The Kiev regime has once again shown its true face.",
+    "In response to Ukrainian terrorism, the army struck military targets, officials said.",
+    "These vile thugs and their Western puppet masters will stop at nothing to destroy "
+    "our great nation, and the cowardly attack was a suicide mission doomed to fail.",
+    "The mayor said repairs to the water supply would take two days.",
+]
+TITLE = "Kiev regime sends its soldiers into the meat grinder"
+
+
+@pytest.fixture(scope="module")
+def model() -> tech.TechniquesModel:
+    return tech.TechniquesModel()
+
+
+def test_paragraph_ranges_skip_blank_lines_crlf_and_bom():
+    text = "\ufeffTitle\r\n\r\n  First para. \r\nSecond\n\n"
+    got = [text[s:e] for s, e in tech.paragraph_ranges(text)]
+    assert got == ["Title", "First para.", "Second"]
+    assert [text[s:e] for s, e in tech.paragraph_ranges(text, 9, 20)] == ["First para."]
+
+
+def test_paragraph_labels_follow_lines_over_crlf():
+    text = "T\r\n\r\nab cd\r\nef"
+    labels = semeval.paragraph_labels(text, [("X", 5, 7), ("Y", 6, 13)])
+    assert labels == [set(), set(), {"X", "Y"}, {"Y"}]
+
+
+def test_snap_end_completes_a_word_cut_one_character_short():
+    text = "zu eskalieren."
+    assert semeval.snap_end(text, 12) == 13
+    assert semeval.snap_end(text, 13) == 13
+
+
+def test_the_model_reads_the_23_semeval_labels_and_maps_to_ptc(model):
+    assert model.labels == list(SEMEVAL2023) and len(SEMEVAL2023) == 23
+    assert set(TO_PTC) == set(SEMEVAL2023)
+    assert {v for v in TO_PTC.values() if v} == set(TECHNIQUES)
+    text = "\n".join([TITLE, "", *BODY])
+    model.set_taxonomy("semeval2023")
+    own = model.predict(text)
+    model.set_taxonomy("ptc")
+    try:
+        ptc = model.predict(text)
+    finally:
+        model.set_taxonomy("semeval2023")
+    assert own and ptc
+    assert {lab for _, _, lab, _ in own} <= set(SEMEVAL2023)
+    assert {lab for _, _, lab, _ in ptc} <= set(TECHNIQUES)
+
+
+def test_unknown_taxonomy_is_a_clear_error(model):
+    from spinscope.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="semeval2023 or ptc"):
+        model.set_taxonomy("mbfc")
+
+
+def _relative(doc_text: str, spans, body_start: int) -> set[tuple[int, int, str]]:
+    return {(s.start - body_start, s.end - body_start, s.label) for s in spans}
+
+
+def test_same_body_gives_same_spans_as_txt_htm_and_reprint(tmp_path: Path):
+    import spinscope
+
+    body = "\n\n".join(BODY)
+    plain = f"{TITLE}\n\n{body}\n"
+    reprint = (
+        f"{TITLE}\n\nShare this article on Facebook\nSubscribe to our newsletter\n\n{body}\n\n"
+        "© 2026 Reprint Daily. All rights reserved.\nContact us: desk@reprint.example\n"
+    )
+    paras = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (
+        "<!doctype html><html><head><title>" + TITLE + "</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{TITLE}</h1>{paras}</article>"
+        "<footer>Subscribe to our newsletter. © 2026 Example News</footer></body></html>"
+    )
+    (tmp_path / "a.txt").write_text(plain, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(reprint, encoding="utf-8")
+    (tmp_path / "c.htm").write_text(html, encoding="utf-8")
+    results = []
+    for name in ("a.txt", "b.txt", "c.htm"):
+        doc = spinscope.analyze(tmp_path / name, layers=["boilerplate", "techniques"])
+        start = doc.text.index(BODY[0])
+        spans = [s for s in doc.layer("techniques") if s.start >= start]
+        results.append(_relative(doc.text, spans, start))
+    assert results[0], "the loaded body should give spans"
+    assert results[0] == results[1] == results[2]
+
+
+def test_techniques_predict_keeps_crlf_and_bom_offsets(tmp_path: Path, capsys):
+    from spinscope.cli import main
+
+    text = "\ufeff" + TITLE + "\r\n\r\n" + "\r\n".join(BODY) + "\r\n"
+    (tmp_path / "article77.txt").write_bytes(text.encode("utf-8"))
+    assert main(["techniques", "predict", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    for line in lines:
+        aid, label, s, e = line.split("\t")
+        span = text[int(s) : int(e)]
+        assert aid == "77" and label in SEMEVAL2023
+        assert span and span == span.strip() and "\r" not in span and "\ufeff" not in span

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -41,6 +41,16 @@ class Settings(BaseModel):
     data_dir: Path = Path("../shared/data")
     #: The corpus database used by ``ingest`` and ``serve``.
     db: Path = Path("spinscope.duckdb")
+    #: Technique labels: ``semeval2023`` (23 techniques, the model's own) or ``ptc`` (the 14
+    #: PTC / SemEval-2020 classes; techniques without a PTC class are left out).
+    taxonomy: Literal["semeval2023", "ptc"] = "semeval2023"
+    #: Technique spans scored below this are left out of the output (0: keep every span
+    #: the model finds). The score is the calibrated probability that annotators would
+    #: mark that span with that technique.
+    min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    #: Reports and the explorer show technique spans scored at least this (the rest stay in
+    #: the JSON and the database).
+    display_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
     #: Documents per model batch.
     batch_size: int = Field(default=8, gt=0)
 

@@ -115,3 +115,20 @@ def test_casualty_counts_read_as_bounds(value: object, shown: str | None) -> Non
     from spinscope.render.findings import casualties
 
     assert casualties(value) == shown
+
+
+def test_weak_technique_findings_are_not_highlighted_but_listed_on_request() -> None:
+    text = "They are vile thugs. The weather was mild today, said officials.\n"
+    doc = Document(id="w", source="w.txt", text=text)
+    doc.add_span("techniques", 9, 19, "Name_Calling-Labeling", 0.8)
+    doc.add_span("techniques", 21, 32, "Loaded_Language", 0.1)
+    page = render_html(doc.to_dict(), min_score=0.3)
+    # The strong span is highlighted, the weak one is not, and its row is marked weak.
+    assert page.count('class="seg L-techniques"') == 1
+    assert "title=\"Loaded_Language\"" not in page
+    assert page.count('<tr class="weak">') == 1
+    assert "list the 1 weaker technique finding in the table" in page
+    assert "calibrated probability that annotators" in page
+    # With the threshold at 0 everything is highlighted and nothing is weak.
+    page = render_html(doc.to_dict(), min_score=0.0)
+    assert page.count('class="seg L-techniques"') == 2 and '<tr class="weak">' not in page

@@ -723,13 +723,14 @@ class TechniquesModel:
 
 
 class TechniquesAnalyzer(BaseAnalyzer):
-    """Finds persuasion-technique spans (PTC / SemEval-2020 Task 11 labels)."""
+    """Finds persuasion-technique spans: the 23 SemEval-2023 techniques, in any language the
+    multilingual encoder reads (or PTC's 14 with the ``taxonomy`` setting ``ptc``)."""
 
     name: ClassVar[str] = "techniques"
-    version: ClassVar[str] = "0.1.0"
+    version: ClassVar[str] = "0.2.0"
     provides: ClassVar[tuple[str, ...]] = ("techniques",)
     requires: ClassVar[tuple[str, ...]] = ("boilerplate",)
-    model: ClassVar[str | None] = "spinscope/techniques-minilm-l6-ptc"
+    model: ClassVar[str | None] = "spinscope/techniques-e5-small-semeval2023"
     metrics: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, settings: Any = None) -> None:
@@ -740,27 +741,27 @@ class TechniquesAnalyzer(BaseAnalyzer):
     def net(self) -> TechniquesModel:
         if self._model is None:
             self._model = TechniquesModel()
+            self._model.set_taxonomy(getattr(self.settings, "taxonomy", self._model.taxonomy))
         return self._model
 
     def provenance(self) -> Any:
-        """Provenance with the model's measured validation scores (from its config)."""
+        """Provenance with the model's scores on held-out real articles (from its config)."""
         prov = super().provenance()
-        val = self.net.config.get("metrics", {}).get("val", {})
-        if val:
-            prov.metrics = {
-                "eval": f"PTC splits/val.txt ({val.get('articles')} articles)",
-                **{f"{task}_f1": val[task]["f1"] for task in ("si", "tc", "e2e") if task in val},
-            }
+        prov.model = self.net.config.get("model_id", self.model)
+        metrics = self.net.config.get("metrics", {})
+        if metrics:
+            prov.metrics = {"taxonomy": self.net.output_taxonomy, **metrics}
         return prov
 
     def __call__(self, doc: Document) -> None:
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 16) -> None:
-        """Analyze ``docs``; windows of several documents share encoder batches."""
+        """Analyze ``docs``; paragraphs of several documents share encoder batches."""
         net = self.net
+        min_score = getattr(self.settings, "min_score", 0.0)
         self.reset(docs)
-        chunk = 8  # documents whose windows are batched together
+        chunk = 8  # documents whose units are batched together
         for i in range(0, len(docs), chunk):
             group = docs[i : i + chunk]
             segs = [net.segments_of(d.text, d.content_ranges()) for d in group]
@@ -772,5 +773,13 @@ class TechniquesAnalyzer(BaseAnalyzer):
                 pos += len(doc_segs)
                 doc.start_layer("techniques")
                 for s, e, label, score in found:
-                    doc.add_span("techniques", s, e, label, score)
+                    if score >= min_score:
+                        doc.add_span(
+                            "techniques",
+                            s,
+                            e,
+                            label,
+                            round(score, 4),
+                            taxonomy=net.output_taxonomy,
+                        )
                 self.record(doc)

@@ -17,6 +17,8 @@ from spinscope.cli.options import (
     Layers,
     MaxBytes,
     MaxChars,
+    MinScore,
+    Taxonomy,
     Timeout,
     settings_from_flags,
 )
@@ -87,6 +89,8 @@ def analyze(
     layers_opt: Layers = None,
     max_bytes: MaxBytes = None,
     max_chars: MaxChars = None,
+    taxonomy: Taxonomy = None,
+    min_score: MinScore = None,
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
@@ -115,6 +119,8 @@ def analyze(
             allow_private,
             any_language,
             max_chars=max_chars,
+            taxonomy=taxonomy,
+            min_score=min_score,
         )
         pipeline = load_pipeline(settings)
     except ConfigError as err:
@@ -127,7 +133,7 @@ def analyze(
         raise fail("'-' (stdin) can be given only once")
     items = plan(paths, settings)
     many = len(items) > 1 or any(Path(p).is_dir() for p in paths if p != "-")
-    sink = _Sink(fmt, out, many)
+    sink = _Sink(fmt, out, many, settings.display_min_score)
     try:
         sink.check()
     except ConfigError as err:
@@ -190,8 +196,11 @@ def _run(items, settings, pipeline, sink: _Sink, show_progress: bool) -> int:  #
 class _Sink:
     """Where rendered documents go: stdout, one file, or one file per document in a folder."""
 
-    def __init__(self, fmt: str, out: Path | None, many: bool) -> None:
+    def __init__(
+        self, fmt: str, out: Path | None, many: bool, display_min_score: float | None = None
+    ) -> None:
         self.fmt, self.out, self.many = fmt, out, many
+        self.display_min_score = display_min_score
         self.handle = None
         self.json_items: list[dict] = []
         self.used_names: set[str] = set()
@@ -222,17 +231,17 @@ class _Sink:
             elif self.fmt == "json" and self.many:
                 self.json_items.append(data)
             else:
-                sys.stdout.write(render(data, self.fmt))
+                sys.stdout.write(render(data, self.fmt, self.display_min_score))
                 sys.stdout.flush()
             return
         if self.many and self.fmt != "jsonl":
             self.out.mkdir(parents=True, exist_ok=True)
             path = self.out / (self._name(data["document"]["id"]) + EXTENSIONS[self.fmt])
-            path.write_text(render(data, self.fmt), encoding="utf-8")
+            path.write_text(render(data, self.fmt, self.display_min_score), encoding="utf-8")
             return
         if self.handle is None:
             self.handle = self.out.open("w", encoding="utf-8")
-        self.handle.write(render(data, self.fmt))
+        self.handle.write(render(data, self.fmt, self.display_min_score))
 
     def _name(self, doc_id: str) -> str:
         base = re.sub(r"[^\w.-]+", "_", doc_id).strip("._") or "document"

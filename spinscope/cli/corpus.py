@@ -19,6 +19,8 @@ from spinscope.cli.options import (
     Layers,
     MaxBytes,
     MaxChars,
+    MinScore,
+    Taxonomy,
     Timeout,
     settings_from_flags,
     split_layers,
@@ -77,6 +79,8 @@ def ingest(
     ] = None,
     max_bytes: MaxBytes = None,
     max_chars: MaxChars = None,
+    taxonomy: Taxonomy = None,
+    min_score: MinScore = None,
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
@@ -108,6 +112,8 @@ def ingest(
             allow_private,
             any_language,
             max_chars=max_chars,
+            taxonomy=taxonomy,
+            min_score=min_score,
             db=db,
         )
         store = Store(settings.db)

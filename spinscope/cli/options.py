@@ -30,6 +30,21 @@ MaxChars = Annotated[
         "extraction); analysis time grows with length \\[default: 200000]."
     ),
 ]
+Taxonomy = Annotated[
+    str | None,
+    typer.Option(
+        help="Technique labels: semeval2023 (23 techniques) or ptc (the 14 PTC classes; "
+        "techniques without one are left out) \\[default: semeval2023]."
+    ),
+]
+MinScore = Annotated[
+    float | None,
+    typer.Option(
+        help="Leave out technique spans scored below this (0-1; the score is the calibrated "
+        "probability that annotators would mark that span with that technique) "
+        "\\[default: 0, keep all]."
+    ),
+]
 Timeout = Annotated[
     float | None,
     typer.Option(
@@ -74,6 +89,8 @@ def settings_from_flags(
     allow_private: bool,
     any_language: bool,
     max_chars: int | None = None,
+    taxonomy: str | None = None,
+    min_score: float | None = None,
     **extra: object,
 ) -> Settings:
     """Settings from the shared input flags (unset flags leave file/env/defaults alone)."""
@@ -84,6 +101,8 @@ def settings_from_flags(
         layers=split_layers(layers),
         max_bytes=max_bytes,
         max_chars=max_chars,
+        taxonomy=taxonomy,
+        min_score=min_score,
         timeout=timeout,
         allow_private=allow_private or None,
         any_language=any_language or None,

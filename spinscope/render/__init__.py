@@ -22,8 +22,11 @@ def to_jsonl(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def render(data: dict[str, Any], fmt: str) -> str:
-    """Render one document's contract dict as text in ``fmt`` (not ``terminal``)."""
+def render(data: dict[str, Any], fmt: str, display_min_score: float | None = None) -> str:
+    """Render one document's contract dict as text in ``fmt`` (not ``terminal``).
+
+    ``display_min_score``: HTML reports highlight technique spans scored at least this
+    (default: the ``display_min_score`` setting's default)."""
     if fmt == "json":
         return to_json(data) + "\n"
     if fmt == "jsonl":
@@ -31,7 +34,9 @@ def render(data: dict[str, Any], fmt: str) -> str:
     if fmt == "html":
         from spinscope.render.html import render_html
 
-        return render_html(data)
+        if display_min_score is None:
+            return render_html(data)
+        return render_html(data, display_min_score)
     if fmt == "md":
         from spinscope.render.markdown import render_markdown
 

@@ -73,7 +73,17 @@ def _env() -> Any:
     return env
 
 
-def segments(data: dict[str, Any], layers: list[str]) -> list[dict[str, Any]]:
+#: Technique spans scored below this are not highlighted in reports (listed on request).
+DISPLAY_MIN_SCORE = 0.3
+SCORE_MEANING = (
+    "A technique's score is the calibrated probability that annotators would mark that span "
+    "with that technique (measured on held-out annotated articles; see the model card)."
+)
+
+
+def segments(
+    data: dict[str, Any], layers: list[str], skip: frozenset[tuple[str, int]] = frozenset()
+) -> list[dict[str, Any]]:
     """Cut the text at every span boundary; each piece lists the findings covering it.
 
     A sweep over the boundaries keeps the set of open spans, so the cost grows with the
@@ -81,7 +91,12 @@ def segments(data: dict[str, Any], layers: list[str]) -> list[dict[str, Any]]:
     """
     text = data["document"]["text"]
     order = {layer: n for n, layer in enumerate(layers)}
-    spans = [(r.start, r.end, r.layer, r.index) for layer in layers for r in F.rows(data, layer)]
+    spans = [
+        (r.start, r.end, r.layer, r.index)
+        for layer in layers
+        for r in F.rows(data, layer)
+        if (r.layer, r.index) not in skip
+    ]
     opening: dict[int, list[tuple[str, int]]] = {}
     closing: dict[int, list[tuple[str, int]]] = {}
     for s, e, layer, i in spans:
@@ -106,9 +121,16 @@ def _safe_json(value: Any) -> str:
     return raw.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def report_context(data: dict[str, Any], nonce: str) -> dict[str, Any]:
+def report_context(
+    data: dict[str, Any], nonce: str, min_score: float = DISPLAY_MIN_SCORE
+) -> dict[str, Any]:
     layers = F.layers_in(data)
     tech_labels = list(F.label_counts(data, "techniques")) if "techniques" in layers else []
+    weak = frozenset(
+        ("techniques", r.index)
+        for r in (F.rows(data, "techniques") if "techniques" in layers else [])
+        if r.score is not None and r.score < min_score
+    )
     colours = technique_colours(tech_labels)
     defs = _technique_definitions()
     layer_rows = {layer: F.rows(data, layer) for layer in layers}
@@ -148,7 +170,10 @@ def report_context(data: dict[str, Any], nonce: str) -> dict[str, Any]:
         "titles": {layer: F.title_of(layer) for layer in layers},
         "rows": layer_rows,
         "counts": {layer: F.label_counts(data, layer) for layer in layers},
-        "segments": segments(data, layers),
+        "segments": segments(data, layers, weak),
+        "weak": {i for _, i in weak},
+        "min_score": min_score,
+        "score_meaning": SCORE_MEANING,
         "tech_colours": colours,
         "tech_defs": defs,
         "layer_colours": LAYER_COLOURS,
@@ -159,16 +184,22 @@ def report_context(data: dict[str, Any], nonce: str) -> dict[str, Any]:
     }
 
 
-def report_fragment(data: dict[str, Any], nonce: str | None = None) -> str:
-    """The report's body (styles, content and script) for embedding in another page."""
+def report_fragment(
+    data: dict[str, Any], nonce: str | None = None, min_score: float = DISPLAY_MIN_SCORE
+) -> str:
+    """The report's body (styles, content and script) for embedding in another page.
+
+    Technique spans scored below ``min_score`` are not highlighted; the table lists them
+    when the reader asks for them."""
     nonce = nonce or secrets.token_urlsafe(16)
-    return _env().get_template("report_body.html.j2").render(**report_context(data, nonce))
+    context = report_context(data, nonce, min_score)
+    return _env().get_template("report_body.html.j2").render(**context)
 
 
-def render_html(data: dict[str, Any]) -> str:
+def render_html(data: dict[str, Any], min_score: float = DISPLAY_MIN_SCORE) -> str:
     """A complete, self-contained HTML page (no external resources)."""
     nonce = secrets.token_urlsafe(16)
-    body = report_fragment(data, nonce)
+    body = report_fragment(data, nonce, min_score)
     title = data["document"].get("title") or data["document"]["id"]
     return _env().get_template("report_page.html.j2").render(title=title, body=body, nonce=nonce)
 

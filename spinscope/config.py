@@ -50,7 +50,7 @@ class Settings(BaseModel):
     min_score: float = Field(default=0.0, ge=0.0, le=1.0)
     #: Reports and the explorer show technique spans scored at least this (the rest stay in
     #: the JSON and the database).
-    display_min_score: float = Field(default=0.3, ge=0.0, le=1.0)
+    display_min_score: float = Field(default=0.2, ge=0.0, le=1.0)
     #: Documents per model batch.
     batch_size: int = Field(default=8, gt=0)
 

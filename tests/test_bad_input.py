@@ -20,6 +20,10 @@ from spinscope.web import create_app
 
 from .conftest import ARTICLE
 
+#: API writes need the server's token, on loopback too.
+TOKEN = "test-api-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 #: Longer than the parser limit the tests set, still a plausible English article.
 BIG = "Officials said the bridge over the river was closed.\n" * 80
 PARSE_LIMIT = 3000
@@ -87,7 +91,7 @@ def test_api_ingest_answers_per_item_and_stores_the_good_one(
 ) -> None:
     settings = load_settings(layers=["entities"], db=tmp_path / "w.duckdb")
     with Store(settings.db) as store:
-        client = TestClient(create_app(settings, store))
+        client = TestClient(create_app(settings, store, token=TOKEN), headers=AUTH)
         answer = client.post("/api/v1/ingest", json={"items": [{"text": ARTICLE}, {"text": BIG}]})
         assert answer.status_code == 200, answer.text
         data = answer.json()
@@ -138,7 +142,7 @@ def test_texts_over_the_character_limit_are_refused_and_the_batch_goes_on(
 def test_api_refuses_a_text_over_the_limit_with_a_422(tmp_path: Path) -> None:
     settings = load_settings(layers=["boilerplate"], db=tmp_path / "w.duckdb", max_chars=1000)
     with Store(settings.db) as store:
-        client = TestClient(create_app(settings, store))
+        client = TestClient(create_app(settings, store, token=TOKEN), headers=AUTH)
         answer = client.post("/api/v1/analyze", json={"text": ARTICLE * 4})
         assert answer.status_code == 422
         assert answer.json()["ok"] is False and "over the limit" in answer.json()["error"]
@@ -161,7 +165,7 @@ def test_a_malformed_url_is_one_error_line_and_the_next_input_runs(
 def test_the_api_answers_a_malformed_url_with_a_4xx(tmp_path: Path) -> None:
     settings = load_settings(layers=["boilerplate"], db=tmp_path / "w.duckdb")
     with Store(settings.db) as store:
-        client = TestClient(create_app(settings, store))
+        client = TestClient(create_app(settings, store, token=TOKEN), headers=AUTH)
         answer = client.post("/api/v1/analyze", json={"url": "http://[::1/"})
         assert answer.status_code == 422 and "not a valid URL" in answer.json()["error"]
         batch = client.post(

@@ -110,7 +110,9 @@ def fake_outputs(model: tech.TechniquesModel, segs: list[Any], every: int = 12) 
         probs[:, tech.O] = 1.0
         probs[::every] = [0.0, 1.0, 0.0]  # B
         hidden = np.zeros((len(seg.ids), model.config["hidden_size"]), np.float32)
-        out.append((probs, hidden))
+        per_technique = np.zeros((len(seg.ids), len(model.labels)), np.float32)
+        per_technique[::every, 0] = 1.0  # the same pieces, as the first technique
+        out.append((probs, hidden, per_technique))
     return out
 
 
@@ -126,6 +128,9 @@ def test_widening_spans_to_sentences_reads_a_long_line_once(
         return real(text, m)
 
     monkeypatch.setattr(tech, "_ends", counting)
+    # Sentence widening belongs to the BIO decoder (one technique per span).
+    monkeypatch.setitem(model.config, "decoder", "bio")
+    monkeypatch.setitem(model.config, "second_label", 1.0)
     monkeypatch.setitem(model.config, "sentence_techniques", list(model.labels))
     monkeypatch.setitem(model.config, "sentence_widen", 0.0)  # widen every span
     segs = model.segments_of(line)

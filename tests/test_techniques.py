@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tokenizers import Tokenizer, models, pre_tokenizers
 
 from spinscope.analyzers import techniques as tech
 from spinscope.document import Document
@@ -208,6 +209,7 @@ def test_predict_command_fills_template_lines_in_order(tmp_path, capsys):
     template.write_text("".join(line.replace(line.split("\t")[1], "?") + "\n" for line in lines))
     assert main(["ptc", "predict", str(DATA / "articles"), "--spans", str(template)]) == 0
     out = capsys.readouterr().out.splitlines()
+
     def key(line: str) -> tuple[str, str, str]:
         aid, _, start, end = line.split("\t")
         return aid, start, end
@@ -243,3 +245,22 @@ def test_hysteresis_decoding_grows_confident_cores_and_stops_at_lines():
         (0, 5, 0.75),
         (6, 8, 1.0),
     ]
+
+
+@pytest.mark.parametrize(
+    "vocab,expected",
+    [
+        ({"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "a": 4}, (2, 3, 0)),
+        ({"<s>": 0, "<pad>": 1, "</s>": 2, "[UNK]": 3, "a": 4}, (0, 2, 1)),
+    ],
+)
+def test_special_ids_of_bert_and_mpnet_vocabularies(vocab, expected):
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    assert tech.special_ids(tok) == expected
+
+
+def test_special_ids_rejects_a_vocabulary_without_them():
+    tok = Tokenizer(models.WordLevel({"[UNK]": 0, "a": 1}, unk_token="[UNK]"))
+    with pytest.raises(ValueError):
+        tech.special_ids(tok)

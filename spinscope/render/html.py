@@ -74,7 +74,7 @@ def _env() -> Any:
 
 
 #: Technique spans scored below this are not highlighted in reports (listed on request).
-DISPLAY_MIN_SCORE = 0.3
+DISPLAY_MIN_SCORE = 0.2
 SCORE_MEANING = (
     "A technique's score is the calibrated probability that annotators would mark that span "
     "with that technique (measured on held-out annotated articles; see the model card)."

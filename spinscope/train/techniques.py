@@ -347,6 +347,28 @@ def fit(
     return summary
 
 
+# -- calibration -------------------------------------------------------------------------------
+def fit_platt(x: Any, y: Any, c: float = 1.0, steps: int = 50) -> list[float]:
+    """Logistic regression with an L2 penalty 1/(2c) on the weights (not the intercept), by
+    Newton's method: the optimum scikit-learn's ``LogisticRegression(C=c)`` finds, without
+    needing scikit-learn. Returns the weights then the intercept."""
+    import numpy as np
+
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    penalty = np.eye(xb.shape[1]) / c
+    penalty[-1, -1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-xb @ w))
+        grad = xb.T @ (p - y) + penalty @ w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + penalty
+        step = np.linalg.solve(hess + 1e-9 * np.eye(len(w)), grad)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return [float(v) for v in w]
+
+
 # -- export ----------------------------------------------------------------------------------
 def quantize_matmuls(src: Path, dst: Path, block: int = 32) -> None:
     """8-bit weight blocks of 32 for the MatMuls (MatMulNBits); activations stay float.
@@ -445,112 +467,6 @@ def export(run: Path, model_dir: Path, base: Path, quantize: bool = True, log: A
 
 
 # -- tuning on held-out training articles -------------------------------------------------------
-def tune(data_root: Path, model_dir: Path, dev: dict[str, list[str]], log: Any = print) -> dict:
-    """Decoding thresholds, second label, sentence widening and score calibration, chosen on
-    the held-out slice of the training articles of every language (never on val)."""
-    import itertools
-
-    import numpy as np
-
-    from spinscope.analyzers.techniques import TechniquesModel
-    from spinscope.eval import ptc as scorer
-    from spinscope.train.ptc import fit_platt
-
-    model = TechniquesModel(model_dir)
-    texts: dict[str, str] = {}
-    gold: list[semeval.Span] = []
-    lengths: dict[str, list[int]] = {}
-    for lang, ids in dev.items():
-        d = data_root / lang
-        arts = semeval.read_articles(d / "articles")
-        spans = semeval.read_spans(d / "spans.tsv", arts, snap=True)
-        held = set(ids) | set(semeval.read_ids(d / "val.txt"))
-        for a in ids:
-            texts[f"{lang}/{a}"] = arts[a]
-        gold += [(f"{lang}/{a}", t, s, e) for a, t, s, e in spans if a in set(ids)]
-        for a, t, s, e in spans:
-            if a not in held:
-                lengths.setdefault(t, []).append(e - s)
-    cache = {}
-    for aid, text in texts.items():
-        segs = model.segments_of(text)
-        cache[aid] = (segs, model.forward(segs))
-    log(f"tuning on {len(texts)} held-out training articles, {len(gold)} spans")
-
-    best: tuple[float, dict] = (-1.0, {})
-    for thr, low, gap in itertools.product(
-        [0.3, 0.35, 0.4, 0.45, 0.5, 0.6], [0.1, 0.2, 0.3, 1.0], [0, 5, 20]
-    ):
-        opts = {"low": low, "merge_gap": gap}
-        pred = [
-            (aid, "", s, e)
-            for aid, (segs, outs) in cache.items()
-            for seg, (probs, *_) in zip(segs, outs, strict=True)
-            for s, e, _ in model.decode_spans(texts[aid], seg, probs, thr, **opts)
-        ]
-        f = scorer.score_si(gold, pred).f1
-        if f > best[0]:
-            best = (f, {"threshold": thr, **opts})
-    best_f, decoding = best
-    model.config.update(decoding)
-    log(f"held-out SI F1 {best_f:.4f} with {decoding}")
-
-    def e2e(sec: float) -> list[semeval.Span]:
-        return [
-            (aid, lab, s, e)
-            for aid, (segs, outs) in cache.items()
-            for s, e, lab, _ in model.predict_segments(texts[aid], segs, outs, None, sec)
-        ]
-
-    best_sec, best_e = 1.0, -1.0
-    for sec in [1.0, 0.5, 0.4, 0.3, 0.2]:
-        f = scorer.score_e2e(gold, e2e(sec)).f1
-        log(f"held-out E2E F1, second label at {sec}: {f:.4f}")
-        if f > best_e:
-            best_sec, best_e = sec, f
-    model.config["second_label"] = best_sec
-    sentence_techniques = sorted(t for t, v in lengths.items() if sorted(v)[len(v) // 2] >= 60)
-    model.config["sentence_techniques"] = sentence_techniques
-    best_w, best_wf = 2.0, -1.0
-    for widen in [2.0, 0.2, 0.3, 0.5, 0.7]:
-        model.config["sentence_widen"] = widen
-        f = scorer.score_si(gold, e2e(best_sec)).f1
-        log(f"held-out SI F1, sentence widening at {widen}: {f:.4f}")
-        if f > best_wf:
-            best_w, best_wf = widen, f
-    model.config["sentence_widen"] = best_w
-    gold_by: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for a, t, s, e in gold:
-        gold_by.setdefault((a, t), []).append((s, e))
-    feats, ys = [], []
-    for aid, (segs, outs) in cache.items():
-        for s, e, lab, conf, prob in model.candidates(texts[aid], segs, outs):
-            covered = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), []))
-            feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
-            ys.append(1 if covered >= 0.5 * (e - s) else 0)
-    calib = fit_platt(np.array(feats), np.array(ys)) if len(set(ys)) == 2 else [1.0, 1.0, 0.0]
-    result = {
-        **decoding,
-        "second_label": best_sec,
-        "sentence_widen": best_w,
-        "sentence_techniques": sentence_techniques,
-        "calibration": [round(x, 4) for x in calib],
-        "tuning": {
-            "dev_si_f1": round(best_f, 4),
-            "dev_e2e_f1": round(best_e, 4),
-            "dev_si_f1_widened": round(best_wf, 4),
-            "calibration_positive_rate": round(sum(ys) / max(1, len(ys)), 4),
-            "dev_articles": {lang: ids for lang, ids in dev.items()},
-        },
-    }
-    cfg_path = model_dir / "config.json"
-    cfg = json.loads(cfg_path.read_text())
-    cfg.update(result)
-    cfg_path.write_text(json.dumps(cfg, indent=1))
-    log(f"tuned: { {k: v for k, v in result.items() if k != 'tuning'} }")
-    return result
-
-
 def tune_per_technique(
     data_root: Path, model_dir: Path, dev: dict[str, list[str]], log: Any = print
 ) -> dict:
@@ -636,8 +552,6 @@ def tune_per_technique(
             covered = sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold_by.get((aid, lab), []))
             feats.append([math.log(max(conf, 1e-6)), math.log(max(prob, 1e-6))])
             ys.append(1 if covered >= 0.5 * (e - s) else 0)
-    from spinscope.train.ptc import fit_platt
-
     calib = fit_platt(np.array(feats), np.array(ys)) if len(set(ys)) == 2 else [1.0, 1.0, 0.0]
     result = {
         "decoder": "per_technique",

@@ -267,7 +267,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
             raise HTTPProblem(404, f"no article with key {key!r} in this store")
         return render(
             request, "article.html.j2", key=key, doc=data["document"],
-            report=report_fragment(data, request.state.nonce),
+            report=report_fragment(data, request.state.nonce, ex.settings.display_min_score),
             also=ex.store.also_published(key), stored=ex.store.summary(key),
             revisions=ex.store.revisions(key),
         )  # fmt: skip
@@ -286,7 +286,8 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         rev = next(r for r in revisions if r["number"] == number)
         return render(
             request, "revision.html.j2", key=key, number=number, total=len(revisions) + 1,
-            rev=rev, doc=old["document"], report=report_fragment(old, request.state.nonce),
+            rev=rev, doc=old["document"],
+            report=report_fragment(old, request.state.nonce, ex.settings.display_min_score),
             diff=word_diff(old["document"]["text"], current["document"]["text"]),
         )  # fmt: skip
 

@@ -86,6 +86,9 @@ def _tidy(
         src = att.get("source")
         value = att.get("kind", "none") + (f' — "{src}"' if src else "")
         details = [(k, v) for k, v in details if k != "attribution"] + [("source", value)]
+    if layer == "techniques":
+        # The label set is the same for every span of a document (named in provenance).
+        return [(k, v) for k, v in details if k != "taxonomy"]
     if layer == "entities":
         return _entity_details(item)
     if layer == "events":

@@ -125,3 +125,24 @@ def test_techniques_predict_keeps_crlf_and_bom_offsets(tmp_path: Path, capsys):
         span = text[int(s) : int(e)]
         assert aid == "77" and label in SEMEVAL2023
         assert span and span == span.strip() and "\r" not in span and "\ufeff" not in span
+
+
+def test_techniques_eval_scores_each_language_of_a_semeval_folder(tmp_path: Path, capsys):
+    import json
+
+    from spinscope.cli import main
+
+    text = "Киевский режим снова лжёт\r\n\r\nЭти подлые негодяи уничтожат нашу великую страну.\r\n"
+    start = text.index("подлые")
+    d = tmp_path / "ru"
+    (d / "articles").mkdir(parents=True)
+    (d / "articles" / "article5.txt").write_bytes(text.encode("utf-8"))
+    # The gold end falls one character short of the word, as in the released files.
+    (d / "spans.tsv").write_text(f"5\tLoaded_Language\t{start}\t{start + 15}\n")
+    (d / "val.txt").write_text("5\n")
+    assert main(["techniques", "eval", str(tmp_path), "--lang", "ru", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"ru"} and result["ru"]["articles"] == 1
+    assert {"si", "e2e", "paragraph"} <= set(result["ru"])
+    assert result["ru"]["paragraph"]["n_gold"] == 1  # one (line, technique) pair
+    assert main(["techniques", "eval", str(tmp_path), "--lang", "xx"]) == 2

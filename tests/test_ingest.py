@@ -104,14 +104,14 @@ def test_size_cap_refuses_large_files_before_reading(tmp_path: Path) -> None:
         load(Source("text", str(path)), settings())
 
 
-def test_non_english_text_is_refused_unless_allowed(tmp_path: Path) -> None:
+def test_non_english_text_is_read_and_its_language_recorded(tmp_path: Path) -> None:
     path = tmp_path / "ru.txt"
     path.write_text("Киевский режим продолжает атаки на приграничные районы, заявили в "
                     "министерстве обороны в понедельник вечером.", encoding="utf-8")  # fmt: skip
-    with pytest.raises(InputError, match="'ru'"):
-        load(Source("text", str(path)), settings())
-    doc = load(Source("text", str(path)), settings(any_language=True))
-    assert doc.meta.language == "ru" and doc.meta.warnings
+    doc = load(Source("text", str(path)), settings())
+    assert doc.meta.language == "ru" and doc.meta.language_confidence == 1.0
+    path.write_text("Київський режим, як заявили у міністерстві оборони.", encoding="utf-8")
+    assert load(Source("text", str(path)), settings()).meta.language == "uk"
 
 
 def test_folders_are_searched_recursively_and_jsonl_lines_are_inputs(tmp_path: Path) -> None:

@@ -16,11 +16,14 @@ import bisect
 import importlib
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import entry_points
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from spinscope.config import Settings
 from spinscope.document import Document, Provenance
 from spinscope.errors import ConfigError, ModelError
+
+if TYPE_CHECKING:
+    from spinscope.language.identify import Guess
 
 ENTRY_POINT_GROUP = "spinscope.analyzers"
 T = TypeVar("T")
@@ -32,19 +35,22 @@ BUILTIN: dict[str, str] = {
     "claims": "spinscope.analyzers.claims:ClaimsAnalyzer",
     "entities": "spinscope.analyzers.entities:EntitiesAnalyzer",
     "events": "spinscope.analyzers.events:EventsAnalyzer",
+    "wording": "spinscope.analyzers.wording:WordingAnalyzer",
 }
 
 #: One line per layer, shown by ``spinscope layers`` and ``analyze --help``.
 DESCRIPTIONS: dict[str, str] = {
     "boilerplate": "lines that are not the article: contact, follow/subscribe, share, "
     "copyright, read-more, newsletter and donation prompts",
-    "techniques": "spans using one of the 14 PTC persuasion techniques (SemEval-2020 Task 11), "
-    "with a calibrated score",
+    "techniques": "spans using one of the 23 SemEval-2023 persuasion techniques (or PTC's 14), "
+    "with a calibrated score; any language, measured on en fr de it pl ru",
     "claims": "check-worthy factual sentences with a checkworthiness score and who is cited "
     "for each (named, vague, the author's own testimony, or nobody)",
     "entities": "people, organisations, places (normalised names, spelling variant, "
     "coordinates), dates, nationalities, weapons",
     "events": "who did what to whom, where and when (ACLED-like types), with casualties",
+    "wording": "word choices that follow Russian or Ukrainian official usage (Kiev/Kyiv, "
+    "на/в Украине, 'special military operation', 'Kiev regime'), en/ru/uk, with sources",
 }
 
 
@@ -67,6 +73,10 @@ class BaseAnalyzer:
     version: ClassVar[str] = "0"
     requires: ClassVar[tuple[str, ...]] = ()
     provides: ClassVar[tuple[str, ...]] = ()
+    #: Languages (ISO 639-1) the layer reads; ``None``: any. A document in another language
+    #: gets no layer (absent, not empty) and a note, unless ``any_language`` is set and the
+    #: text is in the Latin script (rules over English text make no sense over Cyrillic).
+    languages: ClassVar[frozenset[str] | None] = None
     #: Model identifier and measured metrics, recorded in each document's provenance.
     model: ClassVar[str | None] = None
     metrics: ClassVar[dict[str, Any]] = {}
@@ -80,6 +90,35 @@ class BaseAnalyzer:
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         for doc in docs:
             self(doc)
+
+    def readable(self, docs: Sequence[Document]) -> list[Document]:
+        """The documents in a language this layer reads; the others get a note.
+
+        A guess made with low confidence on Latin-script text counts as English ("Drones
+        hit Kursk." reads as Norwegian), so short English texts are still read.
+        """
+        if self.languages is None:
+            return list(docs)
+        out = []
+        reads = "/".join(sorted(self.languages))
+        for doc in docs:
+            guess = language_of(doc)
+            if guess.code in self.languages:
+                out.append(doc)
+                continue
+            if guess.script == "latin" and "en" in self.languages and not guess.reliable:
+                out.append(doc)
+                continue
+            if guess.script == "latin" and self.settings.any_language:
+                note = (f"{self.name}: run on {guess.code!r} text although it reads {reads} "
+                        "(any_language): unmeasured")  # fmt: skip
+                out.append(doc)
+            else:
+                note = (f"{self.name}: not computed, the text is in {guess.code!r} and this "
+                        f"layer reads {reads} only")  # fmt: skip
+            if note not in doc.meta.warnings:
+                doc.meta.warnings.append(note)
+        return out
 
     def provenance(self) -> Provenance:
         return Provenance(
@@ -100,25 +139,15 @@ class BaseAnalyzer:
         doc.provenance.append(self.provenance())
 
 
-def english_only(docs: Sequence[Document], layer: str) -> list[Document]:
-    """The documents these English rules can read; the others get a warning.
+def language_of(doc: Document) -> Guess:
+    """The language of ``doc``: what ingest found (``meta.language`` with its confidence),
+    else identified now (also for documents stored before the confidence was recorded)."""
+    from spinscope.language.identify import Guess, identify, script_of
 
-    Ingest already refuses confidently non-English text unless asked to go on, and a
-    language guess on a short English text can be wrong ("Drones hit Kursk." reads as
-    Norwegian), so only the script decides here: a text mostly in non-Latin letters
-    (a Russian or Ukrainian article) would yield nonsense, and is left empty, with a note.
-    """
-    out = []
-    for doc in docs:
-        letters = [c for c in doc.text[:20000] if c.isalpha()]
-        latin = sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters)
-        if not letters or latin / len(letters) >= 0.5:
-            out.append(doc)
-            continue
-        note = f"{layer}: not computed, the text is mostly in a non-Latin script (English only)"
-        if note not in doc.meta.warnings:
-            doc.meta.warnings.append(note)
-    return out
+    if doc.meta.language and doc.meta.language_confidence is not None:
+        script = script_of(doc.text[:20000])
+        return Guess(doc.meta.language, doc.meta.language_confidence, script)
+    return identify(doc.text)
 
 
 class SpanIndex(Generic[T]):

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex
 from spinscope.config import Settings
 from spinscope.document import Document
 from spinscope.models import MODELS_DIR, onnx_session, tokenizer
@@ -185,6 +185,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
     version = "1"
     requires = ("boilerplate",)
     provides = ("claims",)
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
     model = _load_meta(MODEL_DIR).get("model", "claims-minilm")
     metrics: ClassVar[dict[str, Any]] = {
         "cv_folds": _load_meta(MODEL_DIR).get("cv", {}).get("folds"),
@@ -206,10 +207,10 @@ class ClaimsAnalyzer(BaseAnalyzer):
         from spinscope.models.parse import parse_many
 
         self.reset(docs)
+        # The model and the rules read English; other languages get no layer and a note.
+        docs = self.readable(docs)
         for doc in docs:
             self.record(doc)
-        # The model and the rules read English; other scripts get an empty layer and a note.
-        docs = english_only(docs, self.name)
         wrapped = [any(is_hard_wrapped(d.text[a:b]) for a, b in d.content_ranges()) for d in docs]
         # The shared parse (also used by entities and events) starts a sentence at every line
         # break, which cuts hard-wrapped text into fragments: those documents parse their own.

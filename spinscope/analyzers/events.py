@@ -60,7 +60,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex
 from spinscope.analyzers.casualties import casualties
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document, Span
@@ -132,6 +132,7 @@ class EventsAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "0.1.0"
     requires: ClassVar[tuple[str, ...]] = ("boilerplate", "entities")
     provides: ClassVar[tuple[str, ...]] = ("events",)
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
     model: ClassVar[str | None] = f"rules over {SPACY_PACKAGE} dependency parse"
     #: ``python -m spinscope.eval.events [FILE]`` on three sets of sentences written by the
     #: developer of the rules: sentences.jsonl (29 events, written with the rules);
@@ -158,12 +159,12 @@ class EventsAnalyzer(BaseAnalyzer):
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
-        english = english_only(docs, self.name)
+        english = self.readable(docs)
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             for event in extract(doc, parsed):
                 start, end, label = event.pop("start"), event.pop("end"), event.pop("type")
                 doc.add_span("events", start, end, label, None, **event)
-        for doc in docs:
+        for doc in english:
             self.record(doc)
 
 

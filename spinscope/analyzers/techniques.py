@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer
+from spinscope.analyzers.base import BaseAnalyzer, language_of
 from spinscope.document import Document
+from spinscope.language import wording
+from spinscope.language.identify import identify
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "techniques"
 
@@ -555,9 +557,20 @@ class TechniquesModel:
         threshold: float | None = None,
         second_label: float | None = None,
     ) -> list[tuple[int, int, str, float]]:
-        """(start, end, technique, calibrated score) for every span found in ``ranges``."""
+        """(start, end, technique, calibrated score) for every span found in ``ranges``: the
+        model's, plus the labels of the wording lexicon (as ``analyze`` gives them)."""
         segs = self.segments_of(text, ranges)
-        return self.predict_segments(text, segs, self.forward(segs), threshold, second_label)
+        found = self.predict_segments(text, segs, self.forward(segs), threshold, second_label)
+        return self.with_lexicon(text, found, ranges)
+
+    def with_lexicon(
+        self, text: str, found: list, ranges: Sequence[tuple[int, int]] | None = None
+    ) -> list[tuple[int, int, str, float]]:
+        """``found`` plus the lexicon's labels (:func:`spinscope.language.wording.add_labels`)
+        in the language identified for ``text``."""
+        lang = identify(text).code
+        spans = list(ranges) if ranges is not None else [(0, len(text))]
+        return [x[:4] for x in wording.add_labels(found, text, spans, lang, self.output_taxonomy)]
 
     def predict_segments(
         self,
@@ -724,6 +737,10 @@ class TechniquesModel:
         return rankings
 
 
+#: The languages of the training data: scores on other languages are unmeasured.
+TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
+
+
 class TechniquesAnalyzer(BaseAnalyzer):
     """Finds persuasion-technique spans: the 23 SemEval-2023 techniques, in any language the
     multilingual encoder reads (or PTC's 14 with the ``taxonomy`` setting ``ptc``)."""
@@ -763,6 +780,12 @@ class TechniquesAnalyzer(BaseAnalyzer):
         net = self.net
         min_score = getattr(self.settings, "min_score", 0.0)
         self.reset(docs)
+        for doc in docs:
+            code = language_of(doc).code
+            trained = ", ".join(sorted(TRAINED_LANGUAGES))
+            note = f"techniques: {code!r} is not a training language ({trained}): unmeasured"
+            if code not in TRAINED_LANGUAGES and note not in doc.meta.warnings:
+                doc.meta.warnings.append(note)
         chunk = 8  # documents whose units are batched together
         for i in range(0, len(docs), chunk):
             group = docs[i : i + chunk]
@@ -774,14 +797,12 @@ class TechniquesAnalyzer(BaseAnalyzer):
                 found = net.predict_segments(doc.text, doc_segs, outs[pos : pos + len(doc_segs)])
                 pos += len(doc_segs)
                 doc.start_layer("techniques")
-                for s, e, label, score in found:
+                lang, tax = language_of(doc).code, net.output_taxonomy
+                for s, e, label, score, entry in wording.add_labels(
+                    found, doc.text, doc.content_ranges(), lang, tax
+                ):
                     if score >= min_score:
-                        doc.add_span(
-                            "techniques",
-                            s,
-                            e,
-                            label,
-                            round(score, 4),
-                            taxonomy=net.output_taxonomy,
-                        )
+                        extra = {"lexicon_entry": entry} if entry else {}
+                        doc.add_span("techniques", s, e, label, round(score, 4), taxonomy=tax,
+                                     **extra)  # fmt: skip
                 self.record(doc)

@@ -64,8 +64,9 @@ AnyLanguage = Annotated[
     bool,
     typer.Option(
         "--any-language",
-        help="Analyze non-English texts anyway (models are trained on English; by default "
-        "such inputs are refused with a message).",
+        help="Also run the English-only layers (claims, entities, events) on texts in other "
+        "Latin-script languages; their findings there are unmeasured. Without it such layers "
+        "are left out for those texts, with a note (see 'spinscope layers').",
     ),
 ]
 Config = Annotated[

@@ -32,7 +32,8 @@ def predict_e2e(
             outs = model.forward(segs)
             if cache is not None:
                 cache[aid] = (segs, outs)
-        for s, e, label, _ in model.predict_segments(text, segs, outs, threshold, second_label):
+        found = model.predict_segments(text, segs, outs, threshold, second_label)
+        for s, e, label, _ in model.with_lexicon(text, found):
             lines.append((aid, label, s, e))
     return lines
 

@@ -12,7 +12,6 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +22,7 @@ from spinscope.ingest import fields
 from spinscope.ingest.decode import check_length, check_size, decode
 from spinscope.ingest.html import domain_of, extract, looks_like_html
 from spinscope.ingest.url import check_url, fetch, is_url
+from spinscope.language.identify import identify
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -216,7 +216,7 @@ def _build(
         meta.outlet = domain_of(url)
     check_length(text, settings.max_chars, where)
     _fill_from_text(text, meta, genre_hint)
-    _check_language(text, meta, where, settings)
+    _check_language(text, meta)
     name = _SURROGATE.sub(_escape_surrogate, where)
     return Document(id=_doc_id(name, text), source=name, text=text, meta=meta)
 
@@ -259,32 +259,15 @@ def _fill_from_text(text: str, meta: DocumentMeta, genre_hint: str | None) -> No
         meta.summary["genre_evidence"] = evidence
 
 
-@lru_cache(maxsize=1)
-def _language_identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def detect_language(text: str) -> tuple[str, float]:
-    """(ISO 639-1 code, probability) from py3langid's model shipped in its wheel."""
-    sample = re.sub(r"\s+", " ", text[:20000])
-    lang, prob = _language_identifier().classify(sample)
-    return lang, float(prob)
-
-
-def _check_language(text: str, meta: DocumentMeta, where: str, settings: Settings) -> None:
-    lang, prob = detect_language(text)
-    meta.language = lang
-    if lang != "en" and prob >= 0.8 and not settings.any_language:
-        raise InputError(
-            where,
-            f"the text is in {lang!r} (confidence {prob:.2f}); spinscope's models read English "
-            f"only (pass --any-language to analyze it anyway)",
-        )
-    if lang != "en":
+def _check_language(text: str, meta: DocumentMeta) -> None:
+    """Record the language. No input is refused for its language: each layer reads the
+    languages it was built for and leaves the others with a note (see ``spinscope layers``)."""
+    guess = identify(text)
+    meta.language = guess.code
+    meta.language_confidence = round(guess.confidence, 3)
+    if not guess.reliable:
         meta.warnings.append(
-            f"language detected as {lang!r} (confidence {prob:.2f}); models are trained on English"
+            f"language uncertain: best guess {guess.code!r} (confidence {guess.confidence:.2f})"
         )
 
 

@@ -190,6 +190,13 @@ def summary_items(data: dict[str, Any]) -> list[tuple[str, str]]:
             )
             text = str(value.get("convention") or "undetermined").replace("_", " ")
             items.append((label, f"{text}" + (f" — {names}" if names else "")))
+        elif key == "wording_convention" and isinstance(value, dict):
+            names = ", ".join(
+                f"{e.get('written')} ×{e.get('count')} ({e.get('concept')})"
+                for e in value.get("evidence") or []
+            )
+            text = str(value.get("convention") or "undetermined").replace("_", " ")
+            items.append((label, f"{text}" + (f" — {names}" if names else "")))
         elif key == "canonical_claimed":
             # What the page says its URL is; the document's URL is where it was fetched.
             items.append(("canonical URL claimed by the page", str(value)))

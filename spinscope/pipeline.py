@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from spinscope.analyzers.base import Analyzer, available_layers, create
 from spinscope.config import Settings
@@ -30,6 +32,20 @@ class Pipeline:
     @property
     def layers(self) -> list[str]:
         return [layer for a in self.analyzers for layer in a.provides]
+
+    @contextmanager
+    def options(self, **values: Any) -> Iterator[Pipeline]:
+        """Run with some settings changed (e.g. ``any_language`` asked for by one API request);
+        the analyzers share this pipeline's Settings, so they see the change. Not for
+        concurrent use: the server's analyses run one at a time."""
+        old = {k: getattr(self.settings, k) for k in values}
+        for key, value in values.items():
+            setattr(self.settings, key, value)
+        try:
+            yield self
+        finally:
+            for key, value in old.items():
+                setattr(self.settings, key, value)
 
     def run(self, doc: Document) -> Document:
         self.run_many([doc])

@@ -166,3 +166,30 @@ def test_a_malformed_lexicon_names_its_line(tmp_path: Path) -> None:
 
 def test_the_wording_analyzer_is_registered() -> None:
     assert create("wording", Settings()).languages == frozenset({"en", "ru", "uk"})
+
+
+def test_the_api_takes_any_language_as_a_json_field(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from spinscope.config import load_settings
+    from spinscope.store.db import Store
+    from spinscope.web.app import create_app
+
+    settings = load_settings(layers=["boilerplate", "entities"], db=tmp_path / "l.duckdb")
+    store = Store(tmp_path / "l.duckdb")
+    client = TestClient(create_app(settings, store, token="t"))
+    text = "Die Regierung in Berlin kündigte am Montag neue Hilfen für die Ukraine an."
+    plain = client.post("/api/v1/analyze", json={"text": text}).json()["document"]
+    assert "entities" not in plain and "boilerplate" in plain
+    asked = client.post("/api/v1/analyze", json={"text": text, "any_language": True}).json()
+    assert "entities" in asked["document"]
+    # The choice holds for that request only.
+    again = client.post("/api/v1/analyze", json={"text": text}).json()["document"]
+    assert "entities" not in again
+    ingested = client.post(
+        "/api/v1/ingest",
+        json={"items": [{"text": text}], "any_language": True},
+        headers={"Authorization": "Bearer t"},
+    ).json()
+    assert ingested["analyzed"] == 1 and "entities" in store.get(ingested["keys"][0])
+    store.close()

@@ -29,7 +29,15 @@ class ArticleIn(BaseModel):
     published: str | None = Field(None, description="Publication date, ISO 8601 preferred.")
 
 
+_ANY_LANGUAGE = (
+    "Also run the English-only layers (claims, entities, events) on text in another "
+    "Latin-script language (findings unmeasured). Without it they are left out for such text, "
+    "with a note; Russian, Ukrainian and other languages get the layers that read them."
+)
+
+
 class AnalyzeIn(ArticleIn):
+    any_language: bool = Field(False, description=_ANY_LANGUAGE)
     store: bool = Field(
         False, description="Also add the result to the store (needs the token when required)."
     )
@@ -41,6 +49,7 @@ class IngestIn(BaseModel):
         max_length=500,
         description="Articles to analyze and store (texts, article URLs, feed or sitemap URLs).",
     )
+    any_language: bool = Field(False, description=_ANY_LANGUAGE)
 
 
 def _fields(item: ArticleIn) -> dict[str, Any]:
@@ -67,7 +76,8 @@ def router(ex: Any) -> APIRouter:
         if body.store:
             write_access(request)
         key, data = await ex.queue.run(
-            ex.analyze, body.text or "", body.url or "", _fields(body), body.store
+            ex.analyze, body.text or "", body.url or "", _fields(body), body.store,
+            body.any_language,
         )
         return {"ok": True, "key": key, "document": data}
 
@@ -78,7 +88,7 @@ def router(ex: Any) -> APIRouter:
         write_access(request)
         if not body.items:
             raise HTTPProblem(422, "items: give at least one article")
-        report = await ex.queue.run(_ingest, ex, body.items)
+        report = await ex.queue.run(_ingest, ex, body.items, body.any_language)
         return {
             "ok": True,
             "analyzed": report.analyzed,
@@ -180,7 +190,7 @@ def router(ex: Any) -> APIRouter:
     return api
 
 
-def _ingest(ex: Any, items: list[ArticleIn]) -> Any:
+def _ingest(ex: Any, items: list[ArticleIn], any_language: bool = False) -> Any:
     from spinscope.errors import InputError
     from spinscope.ingest.url import is_url
     from spinscope.store import corpus as C
@@ -194,4 +204,4 @@ def _ingest(ex: Any, items: list[ArticleIn]) -> Any:
             inputs.extend(C.plan([item.url], ex.settings))
         else:
             inputs.append(InputError(f"items[{n}]", "needs 'text' or an http(s) 'url'"))
-    return ex.ingest(inputs)
+    return ex.ingest(inputs, any_language)

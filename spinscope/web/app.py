@@ -93,13 +93,16 @@ class Explorer:
         return self._pipeline
 
     def analyze(
-        self, text: str, url: str, fields: dict[str, Any], store: bool
+        self, text: str, url: str, fields: dict[str, Any], store: bool, any_language: bool = False
     ) -> tuple[str | None, dict[str, Any]]:
-        """Analyze pasted text or a URL (runs in a worker thread: it may fetch and compute)."""
+        """Analyze pasted text or a URL (runs in a worker thread: it may fetch and compute).
+        ``any_language``: also run the English-only layers on other Latin-script text."""
         if self.worker is None:
             item = input_item(text, url, fields, self.settings)
-            return C.analyze_item(item, self.settings, self.pipeline, self.store if store else None)
-        data = self.worker.analyze(text, url, fields)
+            pipe = self.pipeline
+            with pipe.options(any_language=any_language or self.settings.any_language):
+                return C.analyze_item(item, self.settings, pipe, self.store if store else None)
+        data = self.worker.analyze(text, url, fields, any_language)
         if not store:
             return None, data
         from spinscope.document import Document
@@ -108,17 +111,19 @@ class Explorer:
         self.store.relink(key)
         return key, data
 
-    def ingest(self, items: list[Any]) -> C.IngestReport:
+    def ingest(self, items: list[Any], any_language: bool = False) -> C.IngestReport:
         """Analyze and store ``items`` (in the worker process when there is one)."""
         if self.worker is None:
-            return C.ingest(items, self.settings, self.store, self.pipeline)
+            pipe = self.pipeline
+            with pipe.options(any_language=any_language or self.settings.any_language):
+                return C.ingest(items, self.settings, self.store, pipe)
         from spinscope.document import Document
         from spinscope.errors import InputError
 
         report = C.IngestReport(total=len(items))
         sendable = [i for i in items if not isinstance(i, InputError)]
         results = [(e.source, "error", str(e)) for e in items if isinstance(e, InputError)]
-        results += self.worker.analyze_many(sendable) if sendable else []
+        results += self.worker.analyze_many(sendable, any_language) if sendable else []
         docs = [Document.from_dict(value) for _, kind, value in results if kind == "ok"]
         report.failures = [(where, value) for where, kind, value in results if kind != "ok"]
         report.keys = self.store.save_many(docs) if docs else []

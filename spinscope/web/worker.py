@@ -26,7 +26,9 @@ def _init(settings: Settings) -> None:
     _settings = settings
 
 
-def _analyze(text: str, url: str, fields: dict[str, Any]) -> tuple[str, Any]:
+def _analyze(
+    text: str, url: str, fields: dict[str, Any], any_language: bool = False
+) -> tuple[str, Any]:
     """Runs in the worker: ("ok", contract dict) or ("error", (status, message))."""
     global _pipeline
     from spinscope.pipeline import load_pipeline
@@ -38,13 +40,14 @@ def _analyze(text: str, url: str, fields: dict[str, Any]) -> tuple[str, Any]:
         if _pipeline is None:
             _pipeline = load_pipeline(_settings)
         item = _input_item(text, url, fields, _settings)
-        _, data = C.analyze_item(item, _settings, _pipeline, None)
+        with _pipeline.options(any_language=any_language or _settings.any_language):
+            _, data = C.analyze_item(item, _settings, _pipeline, None)
         return "ok", data
     except SpinscopeError as err:
         return "error", (err.status, str(err))
 
 
-def _analyze_many(items: list[Any]) -> list[tuple[str, str, Any]]:
+def _analyze_many(items: list[Any], any_language: bool = False) -> list[tuple[str, str, Any]]:
     """Runs in the worker: (input, "ok", contract dict) or (input, "error", message) each.
 
     ``items`` are Sources and Probes (feeds and sitemaps expand here); InputErrors stay in
@@ -82,12 +85,13 @@ def _analyze_many(items: list[Any]) -> list[tuple[str, str, Any]]:
         except SpinscopeError as err:
             out.append((item.location, "error", str(err)))
     size = _settings.batch_size
-    for start in range(0, len(loaded), size):
-        for o in analyze_batch(loaded[start : start + size], _pipeline):
-            if o.error is None and o.document is not None:
-                out.append((o.source, "ok", o.document.to_dict()))
-            else:
-                out.append((o.source, "error", str(o.error)))
+    with _pipeline.options(any_language=any_language or _settings.any_language):
+        for start in range(0, len(loaded), size):
+            for o in analyze_batch(loaded[start : start + size], _pipeline):
+                if o.error is None and o.document is not None:
+                    out.append((o.source, "ok", o.document.to_dict()))
+                else:
+                    out.append((o.source, "error", str(o.error)))
     return out
 
 
@@ -118,15 +122,19 @@ class AnalysisProcess:
             self._pool = None
             raise HTTPProblem(500, "the analysis process stopped unexpectedly; retry") from None
 
-    def analyze_many(self, items: list[Any]) -> list[tuple[str, str, Any]]:
+    def analyze_many(
+        self, items: list[Any], any_language: bool = False
+    ) -> list[tuple[str, str, Any]]:
         """(input, "ok", contract dict) or (input, "error", message) per article."""
-        return self._call(_analyze_many, items)
+        return self._call(_analyze_many, items, any_language)
 
-    def analyze(self, text: str, url: str, fields: dict[str, Any]) -> dict[str, Any]:
+    def analyze(
+        self, text: str, url: str, fields: dict[str, Any], any_language: bool = False
+    ) -> dict[str, Any]:
         """The contract dict for pasted text or a URL; raises SpinscopeError like in-process."""
         from spinscope.web.guard import HTTPProblem
 
-        kind, value = self._call(_analyze, text, url, fields)
+        kind, value = self._call(_analyze, text, url, fields, any_language)
         if kind == "error":
             status, message = value
             raise HTTPProblem(status, message)

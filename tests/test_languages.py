@@ -45,16 +45,16 @@ def test_russian_and_ukrainian_are_told_apart_on_short_and_mixed_posts(text, lan
 
 
 def _pipeline(**over) -> Pipeline:
-    return Pipeline(Settings(layers=["boilerplate", "claims", "entities", "wording"], **over))
+    return Pipeline(Settings(layers=["boilerplate", "entities", "events", "wording"], **over))
 
 
 def test_layers_that_do_not_read_a_language_are_absent_with_a_note() -> None:
     text = "Окупанти знову обстріляли Харків. На Україні це називають терором."
     doc = Document(id="uk", source="uk.txt", text=text)
     out = _pipeline().run(doc).to_dict()
-    assert "claims" not in out and "entities" not in out  # not computed: absent, never []
+    assert "events" not in out  # not computed: absent, never []
     notes = " ".join(out["document"]["warnings"])
-    assert "claims: not computed" in notes and "'uk'" in notes
+    assert "events: not computed" in notes and "'uk'" in notes
     assert "wording" in out  # the lexicon reads Ukrainian
 
 
@@ -64,9 +64,9 @@ def test_any_language_runs_english_layers_on_latin_script_only() -> None:
                            "Ukraine an, sagte ein Sprecher des Ministeriums.")  # fmt: skip
     russian = Document(id="ru", source="ru.txt", text="Правительство объявило о новой помощи.")
     out = [d.to_dict() for d in _pipeline(any_language=True).run_many([german, russian])]
-    assert "entities" in out[0] and "unmeasured" in " ".join(out[0]["document"]["warnings"])
-    assert "entities" not in out[1]  # English rules over Cyrillic would be nonsense
-    assert "entities" not in _pipeline().run(german.model_copy(deep=True)).to_dict()
+    assert "events" in out[0] and "unmeasured" in " ".join(out[0]["document"]["warnings"])
+    assert "events" not in out[1]  # English rules over Cyrillic would be nonsense
+    assert "events" not in _pipeline().run(german.model_copy(deep=True)).to_dict()
 
 
 @pytest.mark.parametrize(
@@ -175,21 +175,21 @@ def test_the_api_takes_any_language_as_a_json_field(tmp_path: Path) -> None:
     from spinscope.store.db import Store
     from spinscope.web.app import create_app
 
-    settings = load_settings(layers=["boilerplate", "entities"], db=tmp_path / "l.duckdb")
+    settings = load_settings(layers=["boilerplate", "events"], db=tmp_path / "l.duckdb")
     store = Store(tmp_path / "l.duckdb")
     client = TestClient(create_app(settings, store, token="t"))
     text = "Die Regierung in Berlin kündigte am Montag neue Hilfen für die Ukraine an."
     plain = client.post("/api/v1/analyze", json={"text": text}).json()["document"]
-    assert "entities" not in plain and "boilerplate" in plain
+    assert "events" not in plain and "boilerplate" in plain
     asked = client.post("/api/v1/analyze", json={"text": text, "any_language": True}).json()
-    assert "entities" in asked["document"]
+    assert "events" in asked["document"]
     # The choice holds for that request only.
     again = client.post("/api/v1/analyze", json={"text": text}).json()["document"]
-    assert "entities" not in again
+    assert "events" not in again
     ingested = client.post(
         "/api/v1/ingest",
         json={"items": [{"text": text}], "any_language": True},
         headers={"Authorization": "Bearer t"},
     ).json()
-    assert ingested["analyzed"] == 1 and "entities" in store.get(ingested["keys"][0])
+    assert ingested["analyzed"] == 1 and "events" in store.get(ingested["keys"][0])
     store.close()

@@ -21,7 +21,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from spinscope.analyzers.base import BaseAnalyzer, SpanIndex
+from spinscope.analyzers import claims_slavic
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, language_of
 from spinscope.config import Settings
 from spinscope.document import Document
 from spinscope.models import MODELS_DIR, onnx_session, tokenizer
@@ -185,7 +186,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
     version = "1"
     requires = ("boilerplate",)
     provides = ("claims",)
-    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en", "ru", "uk"})
     model = _load_meta(MODEL_DIR).get("model", "claims-minilm")
     metrics: ClassVar[dict[str, Any]] = {
         "cv_folds": _load_meta(MODEL_DIR).get("cv", {}).get("folds"),
@@ -207,10 +208,15 @@ class ClaimsAnalyzer(BaseAnalyzer):
         from spinscope.models.parse import parse_many
 
         self.reset(docs)
-        # The model and the rules read English; other languages get no layer and a note.
+        # English: the model and rules below; Russian and Ukrainian: claims_slavic; other
+        # languages get no layer and a note.
         docs = self.readable(docs)
         for doc in docs:
             self.record(doc)
+        slavic = [d for d in docs if language_of(d).code in ("ru", "uk")]
+        for doc in slavic:
+            claims_slavic.annotate(doc, language_of(doc).code)
+        docs = [d for d in docs if all(d is not x for x in slavic)]
         wrapped = [any(is_hard_wrapped(d.text[a:b]) for a, b in d.content_ranges()) for d in docs]
         # The shared parse (also used by entities and events) starts a sentence at every line
         # break, which cuts hard-wrapped text into fragments: those documents parse their own.

@@ -193,3 +193,22 @@ def test_the_api_takes_any_language_as_a_json_field(tmp_path: Path) -> None:
     ).json()
     assert ingested["analyzed"] == 1 and "events" in store.get(ingested["keys"][0])
     store.close()
+
+
+def test_the_store_finds_cyrillic_words_and_filters_by_language(tmp_path: Path) -> None:
+    from spinscope.ingest.sources import Source, load
+    from spinscope.store.db import Query, Store
+
+    ru, uk, en = tmp_path / "ru.txt", tmp_path / "uk.txt", tmp_path / "en.txt"
+    ru.write_text("Белгород снова под обстрелом\n\nВ Белгороде слышны взрывы, сказал губернатор.\n")
+    uk.write_text("Харків знову під обстрілом\n\nУ Харкові чути вибухи, повідомив голова ОВА.\n")
+    en.write_text("Kharkiv shelled again\n\nExplosions were heard in Kharkiv, officials said.\n")
+    pipe = Pipeline(Settings(layers=["boilerplate"]))
+    store = Store(tmp_path / "s.duckdb")
+    for path in (ru, uk, en):
+        store.save(pipe.run(load(Source("text", str(path)), Settings())))
+    ids = lambda **q: sorted(r["doc_id"] for r in store.search(Query(**q)).rows)  # noqa: E731
+    assert ids(q="Белгород") == ["ru"]
+    assert ids(q="харкові") == ["uk"]  # case-folded Cyrillic
+    assert ids(language="uk") == ["uk"] and ids(language="ru") == ["ru"]
+    store.close()

@@ -47,7 +47,13 @@ class Pipeline:
             for key, value in old.items():
                 setattr(self.settings, key, value)
 
-    def run(self, doc: Document) -> Document:
+    def run(self, doc: Document | str) -> Document:
+        """Analyze ``doc`` in place and return it; a string is taken as article text (plain
+        or HTML) and made into a Document first."""
+        if isinstance(doc, str):
+            from spinscope.ingest.sources import from_text
+
+            doc = from_text(doc, self.settings)
         self.run_many([doc])
         return doc
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from spinscope.config import Settings, load_settings
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
-from spinscope.ingest.sources import Source, _build, expand, load
+from spinscope.ingest.sources import Source, expand, from_text, load
 from spinscope.ingest.url import is_url
 from spinscope.pipeline import Pipeline, load_pipeline
 
@@ -102,10 +103,22 @@ def analyze(
             raise outcome.error
         assert outcome.document is not None
         return outcome.document
-    if not text_or_path.strip():
-        raise InputError("<text>", "input is empty")
-    doc = _build(text_or_path, [], "<text>", settings, as_html=None)
-    return pipeline.run(doc)
+    if _looks_like_a_path(text_or_path):
+        raise InputError(
+            text_or_path,
+            "no such file (it looks like a path, not article text; to analyze this string "
+            "itself, pass it as Document text to Pipeline.run)",
+        )
+    return pipeline.run(from_text(text_or_path, settings))
+
+
+_PATH_LIKE = re.compile(r"^[\w~./\\:-]*[\w-]\.(?:txt|html?|jsonl|json|md|xml)$", re.IGNORECASE)
+
+
+def _looks_like_a_path(value: str) -> bool:
+    """One "word" ending in an input file extension ("artcle.txt", "data/a.html"): a typo'd
+    path, not an article."""
+    return bool(_PATH_LIKE.match(value.strip()))
 
 
 def _names_a_file(value: str) -> bool:

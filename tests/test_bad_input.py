@@ -263,3 +263,18 @@ def test_the_web_worker_answers_each_item_when_the_models_cannot_load(
         ("pasted:text", "error", "model file missing"),
         ("https://news.example/a", "error", "model file missing"),
     ]
+
+
+def test_python_api_refuses_a_missing_path_and_pipelines_take_text(tmp_path) -> None:
+    import spinscope
+    from spinscope.errors import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        spinscope.analyze(str(tmp_path / "artcle.txt"), layers=["boilerplate"])
+    with pytest.raises(InputError, match="no such file"):
+        spinscope.analyze("artcle.txt", layers=["boilerplate"])
+    # A sentence that mentions a file name is text.
+    doc = spinscope.analyze("See artcle.txt for the data.", layers=["boilerplate"])
+    assert doc.text == "See artcle.txt for the data."
+    pipe = spinscope.load_pipeline(layers=["boilerplate"])
+    assert pipe.run("Pasted text.\n").text == "Pasted text.\n"

@@ -189,6 +189,14 @@ def _from_record(source: Source, settings: Settings) -> Document:
     return doc
 
 
+def from_text(text: str, settings: Settings | None = None) -> Document:
+    """A Document of raw text (plain or HTML) with its fields and language filled in, as
+    ``analyze`` makes it for a pasted article. Raises InputError for empty or too long text."""
+    if not text.strip():
+        raise InputError("<text>", "input is empty")
+    return _build(text, [], "<text>", settings or Settings(), as_html=None)
+
+
 def _build(
     text: str,
     warnings: list[str],

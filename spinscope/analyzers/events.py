@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
@@ -101,17 +101,37 @@ TRIGGERS: dict[str, str | None] = {
     "attack": None, "strike": None, "hit": None, "target": None, "kill": None,
     "fire": None, "drop": None, "slam": None, "pound": "shelling_artillery_missile_attack",
     "rock": "explosion", "march": "protest", "operation": "ground_assault",
+    # ACLED-style reports: shootings, lynchings, looting, sit-ins, blockades, labour strikes.
+    "lynch": "attack_on_civilians", "behead": "attack_on_civilians",
+    "loot": "destruction", "ransack": "destruction", "torch": "destruction",
+    "vandalize": "destruction", "vandalise": "destruction", "set": "destruction",
+    "burn": "destruction", "sit-in": "protest", "walkout": "protest", "picket": "protest",
+    "block": "protest", "occupy": "protest", "blow": "explosion", "launch": None,
+    "gunfire": None, "gunman": None, "take": "ground_assault",
 }  # fmt: skip
 _AIR = {"drone", "air", "aerial", "uav", "aircraft", "warplane", "jet", "helicopter", "bomber",
-        "kamikaze", "shahed", "airstrike"}  # fmt: skip
+        "kamikaze", "shahed", "airstrike", "glide"}  # fmt: skip
 _REMOTE = {"missile", "rocket", "artillery", "shell", "mortar", "howitzer", "himars", "atacms",
            "grad", "iskander", "kalibr", "kinzhal", "cluster", "ballistic", "cruise",
-           "shadow", "glide"}  # fmt: skip
+           "shadow"}  # fmt: skip
+_EXPLOSIVE = {"grenade", "ied", "landmine", "mine", "explosive", "bomb", "suicide"}
+#: Who strikes work, not war ("miners went on strike").
+_WORKERS = {"worker", "miner", "nurse", "teacher", "employee", "union", "docker", "labour",
+            "labor", "general", "hunger", "walkout", "wage", "pension", "salary", "bonus",
+            "strike-breaker", "picket"}  # fmt: skip
+#: Those whose violence is a riot (ACLED's violent demonstration, mob violence).
+_RIOTERS = {"rioter", "protester", "demonstrator", "mob", "crowd", "protestor"}
+#: Armed actors: their bare "killed"/"shot" is an attack.
+_ARMED = {"gunman", "militant", "soldier", "force", "troop", "police", "policeman", "fighter",
+          "attacker", "assailant", "bandit", "rebel", "insurgent", "jihadist", "militia",
+          "army", "officer", "terrorist", "gang", "sniper", "raider", "extremist"}  # fmt: skip
 _GROUND = {"ground", "infantry", "tank", "armored", "armoured", "troop", "commando"}
 _CROWDS = {"thousand", "thousands", "hundred", "hundreds", "people", "protester", "protesters",
            "demonstrator", "demonstrators", "crowd", "crowds", "resident", "residents",
            "student", "students", "supporter", "supporters", "activist", "activists"}  # fmt: skip
 _CIVILIAN = {"civilian", "civilians", "resident", "residents", "child", "children", "bus",
+             "worshippers", "villager", "villagers", "student", "students", "chief",
+             "family", "man", "woman", "men", "women", "farmer", "farmers",
              "passenger", "passengers", "shopper", "worshipper", "wedding", "funeral",
              "concert",
              "people", "school", "hospital", "celebration", "market"}  # fmt: skip
@@ -132,7 +152,9 @@ class EventsAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "0.1.0"
     requires: ClassVar[tuple[str, ...]] = ("boilerplate", "entities")
     provides: ClassVar[tuple[str, ...]] = ("events",)
-    model: ClassVar[str | None] = f"rules over {SPACY_PACKAGE} dependency parse"
+    model: ClassVar[str | None] = (
+        f"rules over {SPACY_PACKAGE} dependency parse + spinscope-events-gate-e5-lr"
+    )
     #: ``python -m spinscope.eval.events [FILE]`` on three sets of sentences written by the
     #: developer of the rules: sentences.jsonl (29 events, written with the rules);
     #: heldout.jsonl (15) and blind.jsonl (11), each written before running the rules and
@@ -153,16 +175,23 @@ class EventsAnalyzer(BaseAnalyzer):
         "evaluation": "python -m spinscope.eval.events [tests/data/events/*.jsonl]",
     }
 
+    def __init__(self, gated: bool = True) -> None:
+        #: Drop trigger events the literal-event gate rejects (``False``: the rules alone,
+        #: for comparison in ``spinscope events eval --no-gate``).
+        self.gated = gated
+
     def __call__(self, doc: Document) -> None:
         self.pipe([doc])
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
         english = english_only(docs, self.name)
+        from spinscope.models.events import gate
+
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
-            for event in extract(doc, parsed):
+            for event in extract(doc, parsed, gate if self.gated else None):
                 start, end, label = event.pop("start"), event.pop("end"), event.pop("type")
-                doc.add_span("events", start, end, label, None, **event)
+                doc.add_span("events", start, end, label, event.pop("score", None), **event)
         for doc in docs:
             self.record(doc)
 
@@ -170,8 +199,10 @@ class EventsAnalyzer(BaseAnalyzer):
 # -- extraction ---------------------------------------------------------------------------
 
 
-def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
-    """Events of ``doc`` as dicts (start, end, type and the item attributes)."""
+def candidates(doc: Document, parsed: Any) -> list[tuple[Any, tuple[int, int], list]]:
+    """Per sentence of article content: (sentence, content range, its trigger events before
+    merging). Each event carries ``_trig`` (trigger offsets) and ``_sent`` (sentence offsets
+    within the content range), what the literal-event gate reads."""
     ranges = SpanIndex(doc.content_ranges(), lambda r: r)
     ents = doc.layer("entities")
     # Indexed by position: a long article has thousands of mentions, and each trigger
@@ -179,9 +210,7 @@ def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
     places = _Mentions([s for s in ents if s.label == "PLACE"])
     dates = _Mentions([s for s in ents if s.label == "DATE"])
     weapons = _Mentions([s for s in ents if s.label == "WEAPON"])
-    newlines = [m.start() for m in re.finditer("\n", doc.text)]
-    out: list[dict[str, Any]] = []
-    last_place: tuple[int, dict[str, Any]] | None = None  # (paragraph start, place)
+    out = []
     for sent in parsed.sents:
         rng = ranges.containing(sent.start_char)
         if rng is None:
@@ -191,7 +220,34 @@ def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
         for tok in triggers:
             ev = _event(doc, tok, triggers, places, dates, weapons, rng)
             if ev is not None:
+                ev["_sent"] = (max(sent.start_char, rng[0]), min(sent.end_char, rng[1]))
                 events.append(ev)
+        out.append((sent, rng, events))
+    return out
+
+
+#: Scores trigger events: for each, (keep it, probability that it is a literal event).
+Gate = Callable[[Document, list[dict[str, Any]]], list[tuple[bool, float]]]
+
+
+def extract(doc: Document, parsed: Any, gate: Gate | None = None) -> list[dict[str, Any]]:
+    """Events of ``doc`` as dicts (start, end, type and the item attributes).
+
+    ``gate`` scores each trigger event (probability that it reports a literal, physical
+    event); those under its threshold are dropped before merging, so a metaphor ("political
+    battles") never lends its arguments to a real event of the same sentence.
+    """
+    groups = candidates(doc, parsed)
+    if gate is not None:
+        # Words with no figurative or sporting use skip the gate ("denied shelling Kherson").
+        flat = [ev for _, _, evs in groups for ev in evs if not ev["_plain"]]
+        for ev, (keep, p) in zip(flat, gate(doc, flat), strict=True):
+            ev["_keep"], ev["_score"] = keep, p
+        groups = [(s, r, [e for e in evs if e.get("_keep", True)]) for s, r, evs in groups]
+    newlines = [m.start() for m in re.finditer("\n", doc.text)]
+    out: list[dict[str, Any]] = []
+    last_place: tuple[int, dict[str, Any]] | None = None  # (paragraph start, place)
+    for sent, rng, events in groups:
         events = _merge(events)
         cas = casualties(doc.text[max(sent.start_char, rng[0]) : min(sent.end_char, rng[1])])
         if events and (cas["killed"] is not None or cas["injured"] is not None):
@@ -218,9 +274,53 @@ def extract(doc: Document, parsed: Any) -> list[dict[str, Any]]:
     return out
 
 
+#: Triggers that news does not use figuratively: kept without asking the gate.
+_UNAMBIGUOUS = {"shell", "shelling", "bombard", "bombardment", "airstrike", "counteroffensive",
+                "counter-offensive", "incursion", "firefight", "skirmish"}  # fmt: skip
+#: Triggers that are events only as verbs ("lynched a man", not "Loretta Lynch").
+_VERB_ONLY = {"lynch", "behead", "ransack", "torch", "vandalize", "vandalise", "launch",
+              "block", "occupy", "burn", "set", "take", "blow", "kidnap", "abduct"}  # fmt: skip
+#: Objects that make a strike / hit / attack verb an idiom: "strike a deal", "strike fear",
+#: "hit the headlines", "hit a record".
+_IDIOM_OBJECTS = {"fear", "terror", "deal", "chord", "note", "balance", "bargain", "agreement",
+                  "compromise", "tone", "nerve", "home", "jackpot", "record", "high", "low",
+                  "button", "wall", "roadblock", "snag", "ground", "road", "book", "target",
+                  "mark", "shelf", "headline", "stride", "pose", "match", "gold",
+                  "accord", "pact", "truce", "treaty", "problem", "issue", "question",
+                  "ball", "shot", "goal", "run", "homer", "sweet", "spot", "milestone",
+                  "level", "peak", "limit", "hurdle", "bottom", "ceiling", "paydirt"}  # fmt: skip
+
+
+def _idiom(tok: Any, lemma: str) -> bool:
+    """A conflict verb in a fixed figurative phrase ("strike fear", "seized on the claim",
+    "hit out at critics", "fight back tears")."""
+    if tok.pos_ != "VERB":
+        return False
+    kids = list(tok.children)
+    if lemma in ("strike", "hit", "attack", "target", "fire", "shoot", "blow"):
+        obj = next((k for k in kids if k.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is not None and obj.lemma_.lower() in _IDIOM_OBJECTS:
+            return True
+    if lemma in ("seize", "capture") and any(
+        k.dep_ == "prep" and k.lower_ in ("on", "upon") and k.i > tok.i for k in kids
+    ):
+        return True
+    if lemma == "hit" and any(k.dep_ == "prt" and k.lower_ == "out" for k in kids):
+        return True
+    # "fired up the crowd", "fired off a letter"
+    return lemma == "fire" and any(k.dep_ == "prt" and k.lower_ in ("up", "off", "away")
+                                   for k in kids)  # fmt: skip
+
+
 def _is_trigger(tok: Any) -> bool:
     lemma = tok.lemma_.lower()
     if lemma not in TRIGGERS or tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADP"):
+        return False
+    if tok.pos_ == "PROPN" and lemma in _VERB_ONLY:
+        return False  # "Loretta Lynch", "Storm Ciara"
+    if lemma in _VERB_ONLY and tok.pos_ != "VERB":
+        return False
+    if _idiom(tok, lemma):
         return False
     if lemma == "down":  # the particle of "shoot down", or the verb "downed"
         if tok.pos_ == "VERB":
@@ -229,6 +329,12 @@ def _is_trigger(tok: Any) -> bool:
     if lemma == "riot" and tok.dep_ == "compound":
         return False  # "riot police"
     if lemma == "fire":  # "exchanged fire", "opened fire", "artillery fire"; not "a fire"
+        if tok.pos_ == "VERB":  # "fired missiles at a post", "fired on protesters"
+            obj = next((k for k in tok.children if k.dep_ == "dobj"), None)
+            at = any(k.dep_ == "prep" and k.lower_ in ("at", "on", "into") for k in tok.children)
+            shot = {"missile", "rocket", "shell", "round", "bullet", "gas", "shot", "drone",
+                    "mortar", "grenade", "projectile", "weapon", "gun", "rifle"}  # fmt: skip
+            return (obj is not None and obj.lemma_.lower() in shot) or (obj is None and at)
         if tok.pos_ != "NOUN":
             return False
         return tok.head.lemma_ in ("exchange", "open") or any(
@@ -239,10 +345,14 @@ def _is_trigger(tok: Any) -> bool:
     if lemma == "rock":  # "explosions rocked the city"
         subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
         return subj is not None and subj.lemma_.lower() in ("explosion", "blast")
+    if lemma == "march" and tok.pos_ == "NOUN":  # "took part in a march", not "in March"
+        return tok.text.islower() and any(k.lower_ in ("a", "the") for k in tok.lefts)
     if lemma == "march":  # "thousands marched through Kyiv", not "in March"
         subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
-        return tok.pos_ == "VERB" and subj is not None and (
-            subj.lemma_.lower() in _CROWDS or subj.pos_ == "NUM"
+        return (
+            tok.pos_ == "VERB"
+            and subj is not None
+            and (subj.lemma_.lower() in _CROWDS or subj.pos_ == "NUM")
         )
     if lemma == "operation":  # a military operation somewhere, not "the plant's operation"
         if tok.pos_ != "NOUN":
@@ -264,8 +374,52 @@ def _is_trigger(tok: Any) -> bool:
         dobj = next((k for k in tok.children if k.dep_ == "dobj"), None)
         return tok.pos_ == "VERB" and dobj is not None and dobj.lemma_.lower() in (
             "bomb", "munition", "explosive", "grenade")  # fmt: skip
-    if lemma == "shoot":  # "shoot down" is typed through its particle
-        return False
+    if lemma == "shoot":  # "shoot down" is typed through its particle; "shot a man" is not
+        subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
+        return (
+            tok.pos_ == "VERB"
+            and not any(k.dep_ == "prt" for k in tok.children)
+            and (
+                any(k.dep_ in ("dobj", "nsubjpass") for k in tok.children)
+                or (subj is not None and subj.lemma_.lower() in _ARMED)  # "gunmen shot and killed"
+            )
+        )
+    if lemma in ("set", "take"):  # "set fire to a church", "took control of Avdiivka"
+        obj = next((k for k in tok.children if k.dep_ == "dobj"), None)
+        want = "fire" if lemma == "set" else "control"
+        return tok.pos_ == "VERB" and obj is not None and obj.lemma_.lower() == want
+    if lemma == "blow":  # "blew himself up", "blew up a bridge"
+        return tok.pos_ == "VERB" and any(k.lower_ == "up" for k in tok.children)
+    if lemma == "launch":  # "launched 40 missiles at Kyiv"; an offensive is its own trigger
+        obj = next((k for k in tok.children if k.dep_ == "dobj"), None)
+        return (
+            tok.pos_ == "VERB"
+            and obj is not None
+            and (obj.lemma_.lower() in _REMOTE | _AIR | {"projectile", "munition"})
+        )
+    if lemma == "block":  # "residents blocked the highway"
+        obj = next((k for k in tok.children if k.dep_ == "dobj"), None)
+        subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
+        return (
+            tok.pos_ == "VERB"
+            and obj is not None
+            and subj is not None
+            and (
+                obj.lemma_.lower() in ("road", "highway", "street", "bridge", "entrance", "railway")
+            )
+        )
+    if lemma == "occupy":  # "students occupied a campus building", not troops holding land
+        subj = next((k for k in tok.children if k.dep_ == "nsubj"), None)
+        return (
+            tok.pos_ == "VERB"
+            and subj is not None
+            and (subj.lemma_.lower() in _CROWDS | _RIOTERS | {"student", "worker", "activist"})
+        )
+    if lemma in ("gunfire", "gunman"):  # "gunmen killed …" is typed by the verb
+        return lemma == "gunfire" and tok.pos_ == "NOUN"
+    if lemma == "burn":  # "burned houses", "burned tyres"; not "burned out"
+        obj = next((k for k in tok.children if k.dep_ in ("dobj", "nsubjpass")), None)
+        return tok.pos_ == "VERB" and obj is not None and obj.pos_ == "NOUN"
     if _hypothetical(tok):
         return False
     if lemma in ("demonstrate", "rally", "protest") and tok.pos_ == "VERB":
@@ -358,12 +512,22 @@ def _event(doc: Document, tok: Any, triggers: list, places: _Mentions, dates: _M
         on = [k for k in head.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
         on += [k for k in tok.children if k.dep_ == "prep" and k.lower_ in ("on", "at")]
         target_tok = next((g for k in on for g in k.children if g.dep_ == "pobj"), None)
-    if lemma == "operation" and target_tok is not None and target_tok.lemma_ in (
-        "soil", "territory"
+    if (
+        lemma == "operation"
+        and target_tok is not None
+        and target_tok.lemma_ in ("soil", "territory")
     ):
         target_tok = None  # "an operation on Ukrainian soil": where, not against whom
     weapon = _weapon_of(head, actor_tok, weapons)
     etype = TRIGGERS[lemma] or _type_from_context(head, actor_tok, target_tok, weapon)
+    if (
+        etype is None
+        and lemma == "kill"
+        and actor_tok is not None
+        and (actor_tok.lemma_.lower() in _ARMED)
+    ):  # "gunmen killed a journalist": violence against whoever was not armed
+        armed_target = target_tok is not None and target_tok.lemma_.lower() in _ARMED
+        etype = "armed_clash" if armed_target else "attack_on_civilians"
     if lemma == "fire" and head.lemma_ == "exchange":
         etype = "armed_clash"
     if etype is None:
@@ -371,8 +535,10 @@ def _event(doc: Document, tok: Any, triggers: list, places: _Mentions, dates: _M
     sides = {t.lemma_.lower() for side in (actor_tok, target_tok) for t in _phrase_tokens(side)}
     if etype == "armed_clash" and sides & {"protester", "demonstrator", "rioter", "crowd"}:
         etype = "riot"  # protesters clashing with police: ACLED's violent demonstration
-    if etype in ("protest", "riot") and target_tok is not None and target_tok.head.lower_ in (
-        "against", "over", "about"
+    if (
+        etype in ("protest", "riot")
+        and target_tok is not None
+        and target_tok.head.lower_ in ("against", "over", "about")
     ):
         target_tok = None  # "rallied against rising prices": the grievance, not a target
     lefts = {t.lemma_.lower() for k in head.lefts for t in k.subtree}
@@ -380,8 +546,15 @@ def _event(doc: Document, tok: Any, triggers: list, places: _Mentions, dates: _M
         etype = "explosion"
     if etype == "explosion" and actor_tok is not None and actor_tok.dep_ == "nsubj":
         actor_tok = None  # "a car bomb exploded": the device, not who set it off
-    if lemma == "kill" and weapon is None and not _has_trigger_context(head):
+    armed = actor_tok is not None and actor_tok.lemma_.lower() in _ARMED | _RIOTERS
+    if lemma == "kill" and weapon is None and not _has_trigger_context(head) and not armed:
         return None  # a bare "killed" outside any attack is left to the casualty counts
+    doers = {t.lemma_.lower() for t in _phrase_tokens(actor_tok)}
+    if etype in ("attack", "attack_on_civilians", "destruction", "ground_assault",
+                 "armed_clash") and doers & _RIOTERS:  # fmt: skip
+        etype = "riot"  # "demonstrators stormed parliament", "a crowd attacked a police car"
+    if etype in ("attack", "attack_on_civilians") and sides & _RIOTERS - {"mob", "crowd"}:
+        etype = "protest"  # "police fired rubber bullets at demonstrators": force at a protest
     clause = _clause_tokens(head, others)
     place, local_place = _place(doc, head, clause, places, actor_tok, target_tok)
     if etype in ("protest", "riot"):
@@ -401,6 +574,9 @@ def _event(doc: Document, tok: Any, triggers: list, places: _Mentions, dates: _M
         "weapon": weapon, "trigger": tok.text if tok.i == head.i else f"{head.text} {tok.text}",
         "status": _status(head),
         "_date_key": date["text"] if date else None, "_local_place": local_place,
+        "_trig": (min(tok.idx, head.idx), max(tok.idx + len(tok), head.idx + len(head))),
+        "_plain": lemma in _UNAMBIGUOUS and tok.pos_ in (("VERB",) if lemma == "shell"
+                                                         else ("VERB", "NOUN")),
         # Outcomes ("killed", "destroying homes") attach to the attack they follow.
         "_kill": lemma == "kill" or etype == "destruction",
     }  # fmt: skip
@@ -425,6 +601,9 @@ def _arguments(tok: Any) -> tuple[Any, Any]:
             target = next((g for g in k.children if g.dep_ == "pobj"), None)
             if target is not None and target.ent_type_ in ("DATE", "TIME"):
                 target = None
+    if actor is None and tok.dep_ == "conj" and tok.pos_ == "VERB" and tok.head.pos_ == "VERB":
+        # "gunmen shot and killed a chief": the conjoined verb shares the first one's subject
+        actor = next((k for k in tok.head.children if k.dep_ == "nsubj"), None)
     relative = actor is not None and actor.lower_ in ("which", "that", "who")
     if relative and actor.head.dep_ == "relcl":
         actor = actor.head.head  # "artillery, which destroyed …": the antecedent acts
@@ -524,10 +703,17 @@ def _type_from_context(tok: Any, actor: Any, target: Any, weapon: str | None) ->
     with_what = [g.lemma_.lower() for p in ("with", "by") if p in preps
                  for g in preps[p].subtree]  # fmt: skip
     words |= set(with_what)
+    sentence = {t.lemma_.lower() for t in tok.sent}
+    if tok.lemma_.lower() == "strike" and (words | sentence) & _WORKERS:
+        return "protest"  # a labour strike ("miners went on strike"), which ACLED counts
+    if tok.lemma_.lower() == "strike" and tok.head.lemma_.lower() in ("go", "walk", "stage"):
+        return "protest"
     if words & _AIR:
         return "air_drone_strike"
     if words & _REMOTE:
         return "shelling_artillery_missile_attack"
+    if words & _EXPLOSIVE:
+        return "explosion"
     if words & _GROUND:
         return "ground_assault"
     victims = {t.lower_ for t in _phrase_tokens(target)} if target is not None else set()
@@ -538,9 +724,13 @@ def _type_from_context(tok: Any, actor: Any, target: Any, weapon: str | None) ->
     return "attack"
 
 
+_VIOLENT_CONTEXT = {"attack", "strike", "massacre", "bombardment", "shelling", "shell",
+                    "airstrike", "bombing", "explosion", "blast", "missile", "drone", "rocket",
+                    "raid", "ambush", "shooting", "gunfire"}  # fmt: skip
+
+
 def _has_trigger_context(tok: Any) -> bool:
-    return any(t.lemma_.lower() in ("attack", "strike", "massacre", "bombardment") for t in
-               tok.sent)  # fmt: skip
+    return any(t.lemma_.lower() in _VIOLENT_CONTEXT for t in tok.sent)
 
 
 def _weapon_of(tok: Any, actor: Any, weapons: _Mentions) -> str | None:
@@ -693,6 +883,8 @@ def _merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if not same.get(key):
                 same[key] = ev[key]
         same["_local_place"] = same["_local_place"] or ev["_local_place"]
+        if ev.get("_score") is not None:
+            same["_score"] = max(same.get("_score") or 0.0, ev["_score"])
         same["_kill"] = same["_kill"] and ev["_kill"]
         same["start"], same["end"] = min(same["start"], ev["start"]), max(same["end"], ev["end"])
     return merged
@@ -707,4 +899,7 @@ def _casualty_owner(events: list[dict[str, Any]], cas: dict[str, Any], offset: i
 
 
 def _finish(ev: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in ev.items() if not k.startswith("_")}
+    out = {k: v for k, v in ev.items() if not k.startswith("_")}
+    if ev.get("_score") is not None:
+        out["score"] = round(ev["_score"], 3)
+    return out

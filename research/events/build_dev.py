@@ -31,9 +31,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO.parent.parent / "shared" / "data" if (REPO.parent.parent / "shared").is_dir() \
-    else Path("/work/shared/data")  # fmt: skip
-sys.path.insert(0, str(REPO / "research" / "events"))
+DATA = REPO.parent / "shared" / "data"  # ../shared/data, as the other commands use
 
 #: Snippets that report (or name) a real violent, protest or arrest event: police shootings,
 #: the Charlotte protests, terror attacks, bombings, Russian military probing, the Iraq and

@@ -46,7 +46,7 @@ TRIGGERS: dict[str, str | None] = {
     "vandalize": "destruction", "vandalise": "destruction", "set": "destruction",
     "burn": "destruction", "sit-in": "protest", "walkout": "protest", "picket": "protest",
     "block": "protest", "occupy": "protest", "blow": "explosion", "launch": None,
-    "gunfire": None, "gunman": None, "take": "ground_assault",
+    "gunfire": None, "take": "ground_assault",
 }  # fmt: skip
 _AIR = {"drone", "air", "aerial", "uav", "aircraft", "warplane", "jet", "helicopter", "bomber",
         "kamikaze", "shahed", "airstrike", "glide"}  # fmt: skip
@@ -218,8 +218,8 @@ def is_trigger(tok: Any) -> bool:
             and subj is not None
             and (subj.lemma_.lower() in _CROWDS | RIOTERS | {"student", "worker", "activist"})
         )
-    if lemma in ("gunfire", "gunman"):  # "gunmen killed …" is typed by the verb
-        return lemma == "gunfire" and tok.pos_ == "NOUN"
+    if lemma == "gunfire":  # "gunfire hit the convoy"; the verb "fire" is its own trigger
+        return tok.pos_ == "NOUN"
     if lemma == "burn":  # "burned houses", "burned tyres"; not "burned out"
         obj = next((k for k in tok.children if k.dep_ in ("dobj", "nsubjpass")), None)
         return tok.pos_ == "VERB" and obj is not None and obj.pos_ == "NOUN"

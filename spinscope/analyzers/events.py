@@ -139,7 +139,8 @@ class EventsAnalyzer(BaseAnalyzer):
             "argument_accuracy": 0.967},
     }  # fmt: skip
 
-    def __init__(self, gated: bool = True) -> None:
+    def __init__(self, settings: Any = None, gated: bool = True) -> None:
+        super().__init__(settings)
         #: Drop trigger events the literal-event gate rejects (``False``: the rules alone,
         #: for comparison in ``spinscope events eval --no-gate``).
         self.gated = gated

@@ -199,8 +199,15 @@ def _gazetteer_pass(
             if span[-1].is_punct and n > 1:
                 continue
             cands = gaz.lookup(span.text)
+            end = span.end_char
+            if not cands and i + n < len(tokens) and tokens[i + n].text == "." and not (
+                span[-1].whitespace_
+            ):
+                # "Charleston, W.Va." at a sentence end: spaCy splits off the last dot
+                cands = gaz.lookup(span.text + ".")
+                end += 1
             if cands:
-                match = (span.start_char, span.end_char, cands, n)
+                match = (span.start_char, end, cands, n)
                 break
         if match is None:
             # "U.S.-Russia negotiations" is one token: its parts can still be countries or
@@ -229,15 +236,8 @@ def _gazetteer_pass(
                 rejected.add((start, end))
         i += n
 
-    context: Counter[str] = Counter()
-    for _, _, cands, _ in raw:
-        if len({c.country for c in cands}) == 1:
-            context[cands[0].country] += 1
-    for tok in tokens:
-        cc = DEMONYMS.get(tok.lower_)
-        if cc and in_content(tok.idx, tok.idx + len(tok)):
-            context[cc] += 1
-    out = []
+    context = _context(raw, tokens, in_content)
+    narrowed = []
     for start, end, cands, i in raw:
         if len(cands) > 1:
             # "Moscow, Idaho" / "Odessa in Texas": a state or country right after decides.
@@ -247,7 +247,16 @@ def _gazetteer_pass(
                 if qualified:
                     cands = qualified
                     break
-        place = resolve(cands, context) if len(cands) > 1 else cands[0]
+        narrowed.append((start, end, cands))
+    # Two rounds: the states and provinces resolved in the first ("Georgia" in an article
+    # about Atlanta) become context for the towns in the second ("Athens" in Georgia).
+    chosen = [resolve(c, context) if len(c) > 1 else c[0] for _, _, c in narrowed]
+    for place in chosen:
+        if place.feature == "admin1":
+            context[f"{place.country}.{place.admin1}"] += 1
+    chosen = [resolve(c, context) if len(c) > 1 else c[0] for _, _, c in narrowed]
+    out = []
+    for (start, end, _), place in zip(narrowed, chosen, strict=True):
         out.append({
             "start": start, "end": end, "label": "PLACE", "canonical": place.name,
             "variant": place.variant, "lat": place.lat, "lon": place.lon,
@@ -255,6 +264,23 @@ def _gazetteer_pass(
             "contested": place.contested,
         })  # fmt: skip
     return out, rejected
+
+
+def _context(raw: list[tuple[int, int, list[Place], int]], tokens: list[Any],
+             in_content: Any) -> Counter[str]:  # fmt: skip
+    """What the article is about: ISO country codes of its unambiguous places and of its
+    nationality words, and "CC.admin1" of the states and provinces it names unambiguously."""
+    context: Counter[str] = Counter()
+    for _, _, cands, _ in raw:
+        if len({c.country for c in cands}) == 1 and cands[0].country:
+            context[cands[0].country] += 1
+        if len({(c.country, c.admin1) for c in cands}) == 1 and cands[0].admin1:
+            context[f"{cands[0].country}.{cands[0].admin1}"] += 1
+    for tok in tokens:
+        cc = DEMONYMS.get(tok.lower_)
+        if cc and in_content(tok.idx, tok.idx + len(tok)):
+            context[cc] += 1
+    return context
 
 
 _DIRECTIONS = {
@@ -299,8 +325,15 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
         if not cands:
             return False
     for c in cands:
-        if c.feature in ("country", "region") or c.variant not in ("official",
-                                                                   "ukrainian_official"):
+        if c.feature == "admin1":
+            # a state or province: named in full ("Kursk region", "W.Va.") or large
+            if " " in written or "." in written or c.population >= 500_000:
+                return True
+            continue
+        if c.feature in ("country", "region") or c.variant not in (
+            "official",
+            "ukrainian_official",
+        ):
             return True
         if (c.country in _FOCUS and c.population >= 50_000) or c.population >= 1_000_000:
             return True
@@ -327,7 +360,8 @@ _TEMPORAL = re.compile(
 def _is_date(text: str, published: str | None) -> bool:
     """Keep a spaCy DATE only when it is a date we can read or a time expression."""
     return normalize_date(text, published)["iso"] is not None or bool(
-        _TEMPORAL.search(text) or any(c.isdigit() for c in text)
+        _TEMPORAL.search(text)
+        or any(c.isdigit() for c in text)
         or any(w in _MONTHS_DAYS for w in text.lower().split())
     )
 

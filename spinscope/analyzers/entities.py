@@ -58,7 +58,14 @@ _PLACE_PREPS = {"in", "over", "near", "to", "toward", "towards", "from", "into",
                 "of", "between", "and"}  # fmt: skip
 _PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "district",
                 "governor", "direction", "front", "airport", "residents",
-                "authorities"}  # fmt: skip
+                "authorities",
+                # "a Richmond man", "Alexandria police", "the Athens City Council"
+                "man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "resident",
+                "native", "couple", "family", "police", "officials", "council", "mayor",
+                "county", "school", "schools", "students", "township", "parish",
+                "neighborhood", "neighborhoods", "downtown", "metro", "suburb"}  # fmt: skip
+#: Dashes that end a news dateline ("TORRINGTON — Mayor …", "ATLANTA - Regional …").
+_DATELINE_DASHES = {"—", "–", "-", "--"}
 _TITLES = {"mr", "mrs", "ms", "dr", "prof", "president", "general", "gen", "minister", "sir",
            "lady", "lord", "colonel", "col", "captain", "capt", "sergeant", "senator", "sen",
            "judge", "father", "pope", "king", "queen", "prince"}  # fmt: skip
@@ -151,6 +158,7 @@ def annotate(doc: Document, parsed: Any) -> None:
         spacy_ents.append({"start": start, "end": end, "label": label, "canonical": text})
 
     found = _choose(doc.text, places + weapons, spacy_ents)
+    _place_by_context(found)
     _canonical_persons(found, doc.text)
     evidence = [
         (doc.text[f["start"] : f["end"]], f["canonical"], f["variant"])
@@ -166,6 +174,8 @@ def annotate(doc: Document, parsed: Any) -> None:
             )["iso"]
         if item["label"] == "NORP":
             attrs["country"] = DEMONYMS.get(doc.text[item["start"] : item["end"]].lower())
+        if item["label"] == "PLACE":
+            attrs.setdefault("nested", False)
         attrs.setdefault("variant", None)
         attrs.setdefault("lat", None)
         attrs.setdefault("lon", None)
@@ -261,7 +271,7 @@ def _gazetteer_pass(
             "start": start, "end": end, "label": "PLACE", "canonical": place.name,
             "variant": place.variant, "lat": place.lat, "lon": place.lon,
             "country": place.country or None, "feature": place.feature,
-            "contested": place.contested,
+            "admin1": place.admin1 or None, "contested": place.contested,
         })  # fmt: skip
     return out, rejected
 
@@ -345,9 +355,49 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
     nxt = parsed[i + n].lower_ if i + n < len(parsed) else ""
     if prev in _PLACE_PREPS or nxt in _PLACE_NOUNS:
         return True
+    if written.isupper() and len(written) > 4 and _dateline(parsed, i, n):
+        return True
     # "captured Soledar", "shelled Nikopol": a war verb's object in Ukraine or Russia
     prev_lemma = parsed[i - 1].lemma_.lower() if i > 0 else ""
     return prev_lemma in _PLACE_VERBS and any(c.country in _FOCUS for c in cands)
+
+
+def _place_by_context(found: list[dict[str, Any]]) -> None:
+    """Give a place the gazetteer does not know ("Kanawha County", "Main Street") the
+    point of the state or province, else the country, that the article's known places
+    lie in most often, with ``geocoded`` = "article context" (known places: "gazetteer").
+    A place left without coordinates is dropped: every place on a map has a point."""
+    gaz = gazetteer()
+    areas: Counter[tuple[str, str]] = Counter()
+    countries: Counter[str] = Counter()
+    for f in found:
+        if f["label"] == "PLACE" and f.get("lat") is not None and f.get("country"):
+            countries[f["country"]] += 1
+            if f.get("admin1"):
+                areas[(f["country"], f["admin1"])] += 1
+    area = None
+    if areas:
+        area = gaz.area(*areas.most_common(1)[0][0])
+    if area is None and countries:
+        area = gaz.area(countries.most_common(1)[0][0])
+    for f in found:
+        if f["label"] != "PLACE":
+            continue
+        if f.get("lat") is not None:
+            f["geocoded"] = "gazetteer"
+        elif area is not None:
+            f.update(lat=area.lat, lon=area.lon, country=area.country, geocoded="article context")
+        else:
+            f["drop"] = True
+    found[:] = [f for f in found if not f.get("drop")]
+
+
+def _dateline(parsed: Any, i: int, n: int) -> bool:
+    """Is the capitalised name at tokens i..i+n a dateline ("TORRINGTON — Mayor …"):
+    at the start of a sentence or line, followed by a dash or a comma and a state?"""
+    at_start = i == 0 or parsed[i].is_sent_start or "\n" in parsed[i - 1].text_with_ws
+    nxt = parsed[i + n].text if i + n < len(parsed) else ""
+    return at_start and (nxt in _DATELINE_DASHES or nxt == ",")
 
 
 _TEMPORAL = re.compile(
@@ -387,6 +437,8 @@ def _choose(
     """Gazetteer places and weapons first; a spaCy mention survives only where it adds
     something: it does not overlap them, or it is a longer name that contains a place
     ("Moscow State University") rather than a mislabelled place ("Belgorod" as ORG).
+    A place inside an organisation's name stays, marked ``nested`` (the article still
+    refers to Moscow); the only overlaps in the layer are such places.
 
     The mentions kept never overlap each other, so they are held sorted by start, and the
     ones a new mention clashes with are found by binary search (a long article has
@@ -422,7 +474,10 @@ def _choose(
             for old in found:
                 k = bisect.bisect_left(starts, old["start"])  # disjoint: starts are unique
                 del starts[k], live[k]
-                dead.add(id(old))
+                if item["label"] == "ORG" and old["label"] == "PLACE":
+                    old["nested"] = True  # "Kansas" in "the Kansas Department of Health"
+                else:
+                    dead.add(id(old))
             keep(item)
     return [f for f in kept if id(f) not in dead]
 

@@ -23,7 +23,8 @@ Places
 NER
     Gold type = ``coarse`` (or ``label``); predicted PERSON -> PER, ORG -> ORG, PLACE ->
     LOC, NORP and EVENT -> MISC (CoNLL-2003 conventions). A prediction is correct when it
-    overlaps an unmatched gold span of the same type (one-to-one). Per-type and overall
+    overlaps an unmatched gold span of the same type (one-to-one); places nested in an
+    organisation's name are left out (CoNLL has flat entities only). Per-type and overall
     (PER, ORG, LOC) precision, recall and F1.
 """
 
@@ -248,7 +249,7 @@ def score_ner(predicted: Iterator[tuple[GoldDoc, list[Any]]], errors: int = 0) -
         text = gold.text
         for typ in ("PER", "ORG", "LOC", "MISC"):
             g = [s for s in gold.spans if (s.get("coarse") or s.get("label")) == typ]
-            p = [s for s in spans if CONLL.get(s.label) == typ]
+            p = [s for s in spans if CONLL.get(s.label) == typ and not s.attrs.get("nested")]
             pairs = _match([(s["start"], s["end"]) for s in g], [(s.start, s.end) for s in p])
             c = counts.setdefault(typ, [0, 0, 0])
             c[0] += len(p)

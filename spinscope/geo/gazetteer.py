@@ -101,6 +101,8 @@ class Place:
     #: GeoNames code of the first-level subdivision a town lies in, or that an ``admin1``
     #: place is ("OH" for Ohio and its towns, "07" for Kharkiv Oblast); "" when unknown.
     admin1: str = ""
+    #: True for a national capital (Washington, D.C., not the state or a town in England).
+    capital: bool = False
 
     @property
     def us_state(self) -> str:
@@ -146,7 +148,7 @@ class Gazetteer:
         idx = self._areas.get((country, admin1))
         if idx is None:
             return None
-        gid, name, cc, lat, lon, pop, feature, code = self._places[idx]
+        gid, name, cc, lat, lon, pop, feature, code, _ = self._places[idx]
         return Place(gid, name, cc, lat, lon, pop, feature, "official", False, code)
 
     def lookup(self, written: str) -> list[Place]:
@@ -159,11 +161,12 @@ class Gazetteer:
             entries += self._names.get("saint " + key.split(" ", 1)[1], [])
         out = []
         for idx, variant, _ in entries:
-            gid, name, cc, lat, lon, pop, feature, admin1 = self._places[idx]
+            gid, name, cc, lat, lon, pop, feature, admin1, capital = self._places[idx]
             if cc == "UA" and variant == "official" and feature != "country":
                 variant = "ukrainian_official"
             contested = idx in self._contested
-            out.append(Place(gid, name, cc, lat, lon, pop, feature, variant, contested, admin1))
+            out.append(Place(gid, name, cc, lat, lon, pop, feature, variant, contested,
+                             admin1, bool(capital)))  # fmt: skip
         return out
 
     def narrow(self, candidates: list[Place], qualifier: str) -> list[Place]:
@@ -206,7 +209,9 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
             # A named region outranks a village spelled the same (Chechnya, the republic,
             # not Chechnia, a hamlet of 1,350 in Ukraine); regions carry no population.
             size = max(size, 6.0) + 1.0
-        elif p.admin1 and context.get(f"{p.country}.{p.admin1}"):
+        elif p.capital:
+            size += 2.0  # a capital is named for its government, beyond its population
+        if p.feature == "town" and p.admin1 and context.get(f"{p.country}.{p.admin1}"):
             # a town in a state or province the article names ("Athens" near "Georgia")
             bonus += 1.5
         return size + bonus

@@ -64,6 +64,8 @@ _PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "distr
                 "native", "couple", "family", "police", "officials", "council", "mayor",
                 "county", "school", "schools", "students", "township", "parish",
                 "neighborhood", "neighborhoods", "downtown", "metro", "suburb"}  # fmt: skip
+#: Nouns after a name that make it a county-level area the gazetteer does not hold.
+_ADMIN2_NOUNS = {"County", "Parish", "Township", "Borough", "District"}
 #: Nouns after a town's name that make the phrase about its region ("Kursk offensive").
 _REGION_HEADS = {"offensive", "counteroffensive", "incursion", "operation", "front"}
 #: Dashes that end a news dateline ("TORRINGTON — Mayor …", "ATLANTA - Regional …").
@@ -245,6 +247,13 @@ def _gazetteer_pass(
             i += 1
             continue
         start, end, cands, n = match
+        if i + n < len(tokens) and tokens[i + n].text in _ADMIN2_NOUNS:
+            # "Laurel County" is not the town of Laurel: a county the gazetteer lacks,
+            # placed by the article's context (_place_by_context)
+            if in_content(start, tokens[i + n].idx + len(tokens[i + n])):
+                raw.append((start, tokens[i + n].idx + len(tokens[i + n]), [], i))
+            i += n + 1
+            continue
         if i + n < len(tokens) and tokens[i + n].lower_ in _REGION_HEADS:
             # "the Kursk offensive", "the Belgorod incursion": about the region, not the town
             region = [c for c in gaz.lookup(f"{doc.text[start:end]} region")
@@ -266,7 +275,14 @@ def _gazetteer_pass(
 
     context = _context(raw, tokens, in_content)
     narrowed = []
+    unplaced = []
     for start, end, cands, i in raw:
+        if not cands:
+            unplaced.append({"start": start, "end": end, "label": "PLACE",
+                             "canonical": doc.text[start:end], "variant": None, "lat": None,
+                             "lon": None, "country": None, "feature": "admin2",
+                             "contested": False})  # fmt: skip
+            continue
         if len(cands) > 1:
             # "Moscow, Idaho" / "Odessa in Texas": a state or country right after decides.
             after = i + len(parsed.char_span(start, end, alignment_mode="expand"))
@@ -291,7 +307,7 @@ def _gazetteer_pass(
             "country": place.country or None, "feature": place.feature,
             "admin1": place.admin1 or None, "contested": place.contested,
         })  # fmt: skip
-    return out, rejected
+    return out + unplaced, rejected
 
 
 def _context(raw: list[tuple[int, int, list[Place], int]], tokens: list[Any],

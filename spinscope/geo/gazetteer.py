@@ -199,7 +199,8 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
     population, so Donetsk (Ukraine, 900k) wins in an article about Ukraine but a small
     Moscow, Idaho never beats Moscow, Russia.
     """
-    total = sum(n for key, n in context.items() if "." not in key) or 1
+    countries = sum(n for key, n in context.items() if "." not in key)
+    total = countries or 1
 
     def score(p: Place) -> float:
         share = context.get(p.country, 0) / total
@@ -209,8 +210,11 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
             # A named region outranks a village spelled the same (Chechnya, the republic,
             # not Chechnia, a hamlet of 1,350 in Ukraine); regions carry no population.
             size = max(size, 6.0) + 1.0
-        elif p.capital:
-            size += 2.0  # a capital is named for its government, beyond its population
+        elif p.capital and (context.get(p.country) or not countries):
+            # the capital of a country the article is about is named for its government,
+            # beyond its population: "a hearing in Washington" is not the state; but Paris
+            # in local US news is Paris, Texas, not the capital of France
+            size += 1.5
         if p.feature == "town" and p.admin1 and context.get(f"{p.country}.{p.admin1}"):
             # a town in a state or province the article names ("Athens" near "Georgia")
             bonus += 1.5

@@ -64,6 +64,7 @@ _PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "distr
                 "native", "couple", "family", "police", "officials", "council", "mayor",
                 "county", "school", "schools", "students", "township", "parish",
                 "neighborhood", "neighborhoods", "downtown", "metro", "suburb"}  # fmt: skip
+_CONTRACTION = re.compile(r"(?i)(i|you|we|they|he|she|it|that|there|who|what)['’](ve|ll|re|m|d|s)")
 #: Nouns after a name that make it a county-level area the gazetteer does not hold.
 _ADMIN2_NOUNS = {"County", "Parish", "Township", "Borough", "District"}
 #: Nouns after a town's name that make the phrase about its region ("Kursk offensive").
@@ -247,6 +248,9 @@ def _gazetteer_pass(
             i += 1
             continue
         start, end, cands, n = match
+        if _CONTRACTION.fullmatch(doc.text[start:end]):
+            i += n  # "I've" folds to Ive, a town in Belarus
+            continue
         if i + n < len(tokens) and tokens[i + n].text in _ADMIN2_NOUNS:
             # "Laurel County" is not the town of Laurel: a county the gazetteer lacks,
             # placed by the article's context (_place_by_context)

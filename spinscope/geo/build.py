@@ -221,8 +221,8 @@ _WORD_NAMES = {"central", "north", "south", "east", "west", "northern", "souther
                "north east", "north west", "south east", "south west", "greater",
                "mountain", "plateau", "river", "sea", "lake", "delta", "valley", "highland",
                "northeast", "northwest", "southeast", "southwest", "interior",
-               "littoral", "adamawa", "colon", "la paz", "san jose", "victoria", "santa fe",
-               "georgia"}  # fmt: skip
+               "littoral", "adamawa", "colon", "la paz", "san jose", "victoria",
+               "santa fe"}  # fmt: skip
 _LATIN_ALIAS = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’. -]*")
 _CYRILLIC_ADMIN = re.compile(r"(область|Область|республика|Республика|Республіка|край)")
 

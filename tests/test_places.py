@@ -180,3 +180,17 @@ def test_the_eval_command_prints_a_table_json_and_clear_errors(
     bad.write_text("not json\n")
     assert main(["entities", "eval", str(bad)]) == 2
     assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_a_surname_and_its_possessive_take_the_full_name_used_in_the_article() -> None:
+    doc = Document(
+        id="t",
+        source="t",
+        text="Robert Mueller met lawyers. Mueller's team declined to comment. Later Mueller left.",
+    )
+    doc.start_layer("boilerplate")
+    EntitiesAnalyzer()(doc)
+    people = [(doc.span_text(s), s.attrs["canonical"]) for s in doc.layer("entities")
+              if s.label == "PERSON"]  # fmt: skip
+    assert people == [("Robert Mueller", "Robert Mueller"), ("Mueller", "Robert Mueller"),
+                      ("Mueller", "Robert Mueller")]  # fmt: skip

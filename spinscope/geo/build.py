@@ -542,7 +542,8 @@ def build() -> dict[str, Any]:
         "fields": ["geonameid", "name", "country", "lat", "lon", "population", "feature", "admin1"],
         "us_states": {v["name"]: k for k, v in states.items()},
         "places": places,
-        "names": dict(names),
+        # [place index, variant]: the written form is the key (folded) and is not needed
+        "names": {key: [entry[:2] for entry in entries] for key, entries in names.items()},
     }
 
 

@@ -128,7 +128,7 @@ class Gazetteer:
         # name (Kiev/Kyiv), not a different, former name (Zhdanov for Mariupol): only then
         # does writing the official name show a choice.
         self._contested = {
-            idx for key, entries in self._names.items() for idx, variant, _ in entries
+            idx for key, entries in self._names.items() for idx, variant, *_ in entries
             if variant == "russian_transliteration"
             and key[:1] == fold(self._places[idx][1])[:1]
         }  # fmt: skip
@@ -160,7 +160,7 @@ class Gazetteer:
         if key.startswith(("st ", "st. ")):  # "St. Petersburg" is also "Saint Petersburg"
             entries += self._names.get("saint " + key.split(" ", 1)[1], [])
         out = []
-        for idx, variant, _ in entries:
+        for idx, variant, *_ in entries:
             gid, name, cc, lat, lon, pop, feature, admin1, capital = self._places[idx]
             if cc == "UA" and variant == "official" and feature != "country":
                 variant = "ukrainian_official"

@@ -194,3 +194,21 @@ def test_a_surname_and_its_possessive_take_the_full_name_used_in_the_article() -
               if s.label == "PERSON"]  # fmt: skip
     assert people == [("Robert Mueller", "Robert Mueller"), ("Mueller", "Robert Mueller"),
                       ("Mueller", "Robert Mueller")]  # fmt: skip
+
+
+def test_a_county_is_not_the_town_of_the_same_name() -> None:
+    county = place("A Laurel County man was arrested on Friday.", "Laurel County")
+    assert county["canonical"] == "Laurel County" and county["country"] == "US"
+    assert county["admin1"] == "KY"  # not Laurel, Maryland
+
+
+def test_a_legislators_home_and_contractions() -> None:
+    text = "Rep. Wendell Gilliard, D-Charleston, said I've seen it."
+    found = {p["text"]: p for p in places(text)}
+    assert found["Charleston"]["country"] == "US"
+    assert "I've" not in found
+
+
+def test_a_hearing_in_washington_is_the_capital_not_the_state() -> None:
+    washington = place("Schiff said the hearing in Washington would go on.", "Washington")
+    assert washington["canonical"] == "Washington" and washington["admin1"] == "DC"

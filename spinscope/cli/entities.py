@@ -37,7 +37,7 @@ def evaluate(
     """Score the entities layer on annotated news and print a table (or --json).
 
     The scoring rules (overlap matching, nationality words left out of the gold places,
-    CoNLL type mapping) are in README.md, "Measuring the entities layer".
+    CoNLL type mapping) are in README.md, "People, organisations and places".
 
     Example:  spinscope entities eval ../shared/data/realnews/geovirus --task places
     """

@@ -220,5 +220,7 @@ def test_a_place_name_inside_a_longer_name_is_not_that_place() -> None:
     doc.start_layer("boilerplate")
     EntitiesAnalyzer()(doc)
     places = {doc.span_text(s): s.attrs.get("canonical") for s in doc.layer("entities")}
-    assert places.get("New York") == "New York City"
+    # the city or the state (which news means more often by a bare "New York": LGL and
+    # GeoVirus gold), never York in England
+    assert places.get("New York") in ("New York City", "New York")
     assert "York" not in places

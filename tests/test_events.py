@@ -113,7 +113,9 @@ def test_denied_and_hypothetical_events_are_marked(text: str, status: str) -> No
 
 def test_military_operations_are_events_but_surgery_is_not() -> None:
     events = predict("Russian forces crossed the border in an operation in the Kharkiv region.")
-    assert [(e["type"], e["place"]["name"]) for e in events] == [("ground_assault", "Kharkiv")]
+    assert [(e["type"], e["place"]["name"]) for e in events] == [
+        ("ground_assault", "Kharkiv Oblast")
+    ]
     assert predict("Surgeons performed an operation in Kyiv.") == []
 
 

@@ -39,8 +39,18 @@ class Scores:
 
     def __init__(self) -> None:
         self.c = dict.fromkeys(
-            ("cue_tp", "cue_pred", "cue_gold", "src_tp", "src_pred", "src_gold",
-             "cnt_tp", "cnt_pred", "cnt_gold"), 0
+            (
+                "cue_tp",
+                "cue_pred",
+                "cue_gold",
+                "src_tp",
+                "src_pred",
+                "src_gold",
+                "cnt_tp",
+                "cnt_pred",
+                "cnt_gold",
+            ),
+            0,
         )
 
     def add(self, text: str, gold: list[BratAttribution], pred: list[BratAttribution]) -> None:
@@ -142,8 +152,13 @@ def kind_accuracy(path: Path) -> dict[str, Any]:
         kind_ok += found["kind"] == kind
         both_ok += found["kind"] == kind and found["source"] == source
         if found["kind"] != kind or found["source"] != source:
-            missed.append({"text": text, "expected": [kind, source],
-                           "found": [found["kind"], found["source"]]})
+            missed.append(
+                {
+                    "text": text,
+                    "expected": [kind, source],
+                    "found": [found["kind"], found["source"]],
+                }
+            )
     total = max(len(rows), 1)
     return {
         "sentences": len(rows),

@@ -7,7 +7,10 @@ from typing import Any
 
 
 def cross_validation_report(
-    data: Path, folds: int = 5, c: float = 0.005, work_dir: Path = Path("runs/claims/work"),
+    data: Path,
+    folds: int = 5,
+    c: float = 0.005,
+    work_dir: Path = Path("runs/claims/work"),
     log: Any = print,
 ) -> dict[str, Any]:
     """Stratified k-fold CV of the recipe in :mod:`spinscope.train.claims` (needs [train])."""

@@ -52,6 +52,37 @@ DEMONYMS: dict[str, str] = {
 }  # fmt: skip
 
 
+def _demonyms() -> frozenset[str]:
+    words = """american,americans,russian,russians,georgian,georgians,palestinian,
+    palestinians,egyptian,egyptians,sudanese,sri lankan,sri lankans,south ossetian,
+    south ossetians,lebanese,iranian,iranians,canadian,canadians,chinese,irish,syrian,
+    syrians,kenyan,kenyans,british,italian,italians,israeli,israelis,iraqi,iraqis,afghan,
+    afghans,pakistani,pakistanis,indian,indians,mexican,mexicans,french,german,germans,
+    japanese,korean,koreans,ukrainian,ukrainians,turkish,turks,european,europeans,african,
+    africans,asian,asians,arab,arabs,english,scottish,welsh,ontarian,ontarians,texan,texans,
+    californian,californians,sinhalese,tamil,tamils,ossetian,ossetians,abkhaz,abkhazian,
+    jordanian,jordanians,saudi,saudis,cuban,cubans,somali,somalis,ethiopian,ethiopians,
+    nigerian,nigerians,australian,australians,polish,dutch,spanish,greek,greeks,swiss,
+    swedish,norwegian,danish,finnish,belgian,austrian,hungarian,czech,serbian,serbs,
+    croatian,bosnian,albanian,chechen,chechens,armenian,armenians,azerbaijani,azeri,uzbek,
+    kazakh,tajik,mongolian,vietnamese,thai,filipino,filipinos,indonesian,indonesians,
+    malaysian,brazilian,brazilians,argentine,argentinian,chilean,colombian,venezuelan,
+    peruvian,haitian,haitians,jamaican,puerto rican,puerto ricans,yemeni,yemenis,libyan,
+    libyans,tunisian,moroccan,algerian,emirati,qatari,kuwaiti,zimbabwean,congolese,ugandan,
+    rwandan,tanzanian,angolan,darfuri,new zealander,new zealanders,hispanic,latino,latinos,
+    soviet,soviets,belarusian,belarusians,moldovan,lithuanian,latvian,estonian,romanian,
+    slovak,bulgarian,north korean,south korean,taiwanese,tibetan,uighur,kurdish,kurds,
+    persian,scandinavian,caribbean,asian-american,african-american,mexican-american,
+    midwestern,southern californian,appalachian,new yorker,new yorkers,georgian-born"""
+    return frozenset(w.strip() for w in words.replace("\n", "").split(","))
+
+
+#: Nationality and people words (hand-written, English; wider than DEMONYMS, which maps
+#: to countries): never place names by themselves, and what LGL annotates as toponyms
+#: although they are not places (see spinscope.eval.realnews).
+DEMONYM_WORDS = _demonyms()
+
+
 @dataclass(frozen=True)
 class Place:
     """One gazetteer record as matched by one written form."""
@@ -62,13 +93,21 @@ class Place:
     lat: float
     lon: float
     population: int
-    feature: str  # town | country | region
+    feature: str  # town | admin2 | admin1 | country | region
     variant: str
     #: True for towns in Ukraine whose Russian spelling differs from the official one, so
     #: that the spelling chosen is evidence of a convention.
     contested: bool = False
-    #: Two-letter state code of a town in the United States ("" elsewhere).
-    us_state: str = ""
+    #: GeoNames code of the first-level subdivision a town lies in, or that an ``admin1``
+    #: place is ("OH" for Ohio and its towns, "07" for Kharkiv Oblast); "" when unknown.
+    admin1: str = ""
+    #: True for a national capital (Washington, D.C., not the state or a town in England).
+    capital: bool = False
+
+    @property
+    def us_state(self) -> str:
+        """Two-letter state code of a place in the United States ("" elsewhere)."""
+        return self.admin1 if self.country == "US" else ""
 
 
 class Gazetteer:
@@ -89,17 +128,28 @@ class Gazetteer:
         # name (Kiev/Kyiv), not a different, former name (Zhdanov for Mariupol): only then
         # does writing the official name show a choice.
         self._contested = {
-            idx for key, entries in self._names.items() for idx, variant, _ in entries
+            idx for key, entries in self._names.items() for idx, variant, *_ in entries
             if variant == "russian_transliteration"
             and key[:1] == fold(self._places[idx][1])[:1]
         }  # fmt: skip
         self.max_words = max(len(k.split()) for k in self._names)
         self._countries = {p[2]: p[1] for p in self._places if p[6] == "country"}
-        self._us_states: dict[str, str] = data.get("us_states", {})
+        self._areas = {
+            (p[2], p[7] if p[6] == "admin1" else ""): i
+            for i, p in enumerate(self._places) if p[6] in ("country", "admin1")
+        }  # fmt: skip
 
     def country_name(self, iso: str) -> str | None:
         """English name of the country with ISO code ``iso`` ("UA" -> "Ukraine")."""
         return self._countries.get(iso)
+
+    def area(self, country: str, admin1: str = "") -> Place | None:
+        """The country (``admin1`` empty) or first-level subdivision with these codes."""
+        idx = self._areas.get((country, admin1))
+        if idx is None:
+            return None
+        gid, name, cc, lat, lon, pop, feature, code, _ = self._places[idx]
+        return Place(gid, name, cc, lat, lon, pop, feature, "official", False, code)
 
     def lookup(self, written: str) -> list[Place]:
         """Every place that ``written`` can name (empty when unknown)."""
@@ -110,21 +160,26 @@ class Gazetteer:
         if key.startswith(("st ", "st. ")):  # "St. Petersburg" is also "Saint Petersburg"
             entries += self._names.get("saint " + key.split(" ", 1)[1], [])
         out = []
-        for idx, variant, _ in entries:
-            gid, name, cc, lat, lon, pop, feature, state = self._places[idx]
+        for idx, variant, *_ in entries:
+            gid, name, cc, lat, lon, pop, feature, admin1, capital = self._places[idx]
             if cc == "UA" and variant == "official" and feature != "country":
                 variant = "ukrainian_official"
             contested = idx in self._contested
-            out.append(Place(gid, name, cc, lat, lon, pop, feature, variant, contested, state))
+            out.append(Place(gid, name, cc, lat, lon, pop, feature, variant, contested,
+                             admin1, bool(capital)))  # fmt: skip
         return out
 
     def narrow(self, candidates: list[Place], qualifier: str) -> list[Place]:
-        """Candidates in the state or country named by ``qualifier`` ("Moscow, Idaho")."""
-        state = self._us_states.get(qualifier)
-        if state:
-            return [c for c in candidates if c.us_state == state]
-        countries = {p.country for p in self.lookup(qualifier) if p.feature == "country"}
-        return [c for c in candidates if c.country in countries and c.feature == "town"]
+        """Candidates in the state, province or country named by ``qualifier`` ("Moscow,
+        Idaho", "Gainesville, Ga.", "Alexandria, Egypt")."""
+        named = self.lookup(qualifier)
+        regions = {(p.country, p.admin1) for p in named if p.feature == "admin1"}
+        countries = {p.country for p in named if p.feature == "country"}
+        return [
+            c for c in candidates
+            if c.feature == "town"
+            and ((c.country, c.admin1) in regions or c.country in countries)
+        ]  # fmt: skip
 
     def __contains__(self, written: str) -> bool:
         return bool(self.lookup(written))
@@ -144,7 +199,8 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
     population, so Donetsk (Ukraine, 900k) wins in an article about Ukraine but a small
     Moscow, Idaho never beats Moscow, Russia.
     """
-    total = sum(context.values()) or 1
+    countries = sum(n for key, n in context.items() if "." not in key)
+    total = countries or 1
 
     def score(p: Place) -> float:
         share = context.get(p.country, 0) / total
@@ -154,6 +210,14 @@ def resolve(candidates: list[Place], context: Counter[str]) -> Place:
             # A named region outranks a village spelled the same (Chechnya, the republic,
             # not Chechnia, a hamlet of 1,350 in Ukraine); regions carry no population.
             size = max(size, 6.0) + 1.0
+        elif p.capital and (context.get(p.country) or not countries):
+            # the capital of a country the article is about is named for its government,
+            # beyond its population: "a hearing in Washington" is not the state; but Paris
+            # in local US news is Paris, Texas, not the capital of France
+            size += 1.5
+        if p.feature in ("town", "admin2") and p.admin1 and context.get(f"{p.country}.{p.admin1}"):
+            # a town in a state or province the article names ("Athens" near "Georgia")
+            bonus += 1.5
         return size + bonus
 
     return max(candidates, key=score)

@@ -98,8 +98,10 @@ def _simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple
     best, idx = -1.0, 0
     for i in range(1, len(points) - 1):
         px, py = points[i]
-        dist = abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm if norm > 1e-12 else math.hypot(
-            px - x1, py - y1
+        dist = (
+            abs(dy * px - dx * py + x2 * y1 - y2 * x1) / norm
+            if norm > 1e-12
+            else math.hypot(px - x1, py - y1)
         )
         if dist > best:
             best, idx = dist, i

@@ -6,7 +6,9 @@ Metrics, micro-averaged over the split:
 * source token F1 (the issue's bar): over gold attributions whose cue was found, the word
   tokens of the predicted source against those of the gold source (a gold attribution
   without a source counts every predicted source token as a false positive);
-* content token F1, likewise.
+* content token F1, likewise;
+* bare cue sources: predicted sources made only of cue words ("saying", "was reported"),
+  out of all predicted sources (the issue's bar: none).
 """
 
 from __future__ import annotations
@@ -40,13 +42,21 @@ class Scores:
     def __init__(self) -> None:
         self.c = dict.fromkeys(
             ("cue_tp", "cue_pred", "cue_gold", "src_tp", "src_pred", "src_gold",
-             "cnt_tp", "cnt_pred", "cnt_gold"), 0
+             "cnt_tp", "cnt_pred", "cnt_gold", "sources", "bare"), 0
         )
+        #: The bare cue sources found, as text (for the report).
+        self.bare: list[str] = []
 
     def add(self, text: str, gold: list[BratAttribution], pred: list[BratAttribution]) -> None:
         c = self.c
         c["cue_gold"] += len(gold)
         c["cue_pred"] += len(pred)
+        for p in pred:
+            if p.source:
+                c["sources"] += 1
+                if is_bare_source(text, p):
+                    c["bare"] += 1
+                    self.bare.append(" ".join(text[a:b] for a, b in p.source))
         used: set[int] = set()
         for g in gold:
             best, best_j = 0, -1
@@ -80,7 +90,17 @@ class Scores:
             "content_tokens_found_cues": prf(c["cnt_tp"], c["cnt_pred"], c["cnt_gold"]),
             "gold_attributions": c["cue_gold"],
             "found": c["cue_tp"],
+            "predicted_sources": c["sources"],
+            "bare_cue_sources": c["bare"],
+            "bare_cue_examples": sorted(set(self.bare))[:20],
         }
+
+
+def is_bare_source(text: str, attr: BratAttribution) -> bool:
+    """A predicted source made only of cue words names no one ("saying", "was reported")."""
+    from spinscope.analyzers.attribution import is_bare_cue
+
+    return is_bare_cue(" ".join(text[a:b] for a, b in attr.source))
 
 
 def predict_text(texts: Iterable[str]) -> Iterable[list[BratAttribution]]:

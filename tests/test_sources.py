@@ -125,3 +125,105 @@ def test_top_sources_count_inflection_case_and_article_variants_together(tmp_pat
     # is shown in its most frequent spelling, the shortest on a tie.
     assert rows == {"Anna Petrenko": 1, "report": 4, "Mueller": 2, "Sources": 1,
                     "Williams": 1, "William": 1}  # fmt: skip
+
+
+@pytest.mark.parametrize("analyzer", ["claims", "boilerplate"])
+def test_provenance_names_the_real_text_set_first_and_own_sets_as_gates(analyzer: str) -> None:
+    from spinscope.analyzers.boilerplate import BoilerplateAnalyzer
+    from spinscope.analyzers.claims import ClaimsAnalyzer
+
+    metrics = {"claims": ClaimsAnalyzer, "boilerplate": BoilerplateAnalyzer}[analyzer].metrics
+    keys = list(metrics)
+    assert not keys[0].startswith("regression gate")
+    assert any(k.startswith("regression gate: own") for k in keys)
+    for values in metrics.values():
+        assert values and all(isinstance(v, int | float) for v in values.values())
+    # Our own sentence or text sets appear only under a "regression gate" key.
+    for key in keys:
+        if "tests/data" in key or "own " in key:
+            assert key.startswith("regression gate")
+
+
+def test_the_recorded_regression_gate_is_what_the_sentences_give() -> None:
+    from spinscope.analyzers.attribution import METRICS
+    from spinscope.eval.attribution import kind_accuracy
+
+    data = Path(__file__).parent / "data" / "claims"
+    gate = METRICS["regression gate: own sentences (tests/data/claims/attribution_kinds*.jsonl)"]
+    plain = [kind_accuracy(data / f) for f in ("attribution_kinds.jsonl",
+                                               "attribution_kinds_heldout.jsonl")]  # fmt: skip
+    assert sum(r["sentences"] for r in plain) == gate["plain_sentences"]
+    assert all(r["kind_accuracy"] == gate["kind_accuracy_plain"] for r in plain)
+    hard = kind_accuracy(data / "attribution_kinds_hard.jsonl")
+    assert (hard["sentences"], hard["kind_accuracy"]) == (
+        gate["hard_sentences"], gate["kind_accuracy_hard"]
+    )  # fmt: skip
+
+
+def _docs_line(text: str, parts: list[tuple[str, str, int]]) -> str:
+    import json
+
+    spans = [{"start": text.index(s), "end": text.index(s) + len(s), "label": label,
+              "attribution": group} for s, label, group in parts]  # fmt: skip
+    return json.dumps({"id": "d", "text": text, "spans": spans})
+
+
+def test_eval_scores_a_docs_jsonl_file(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    text = "The ministry said that the bridge was closed. Rain fell all day."
+    line = _docs_line(text, [("The ministry", "Source", 1), ("said", "Cue", 1),
+                             ("that the bridge was closed", "Content", 1),
+                             ("Rain", "PER", 2)])  # fmt: skip
+    (tmp_path / "docs.jsonl").write_text(line + "\n", encoding="utf-8")
+    result = invoke("attribution", "eval", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["gold_attributions"] == 1 and report["cue"]["recall"] == 1.0
+    assert report["source_tokens_found_cues"]["f1"] == 1.0
+    assert report["bare_cue_sources"] == 0
+    table = invoke("attribution", "eval", str(tmp_path / "docs.jsonl")).stdout
+    assert "source tokens (found cues)" in table and "1 gold attributions" in table
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{oops\n", "docs.jsonl:2"), ('{"id": "x"}\n', "docs.jsonl:2"),
+     (_docs_line("He said so.", [("He", "Source", 1)]) + "\n", "has no Cue")],
+)  # fmt: skip
+def test_eval_names_the_bad_line_of_a_docs_jsonl_file(invoke, tmp_path: Path, content: str,
+                                                      message: str) -> None:  # type: ignore[no-untyped-def]
+    good = _docs_line("He said so.", [("He", "Source", 1), ("said", "Cue", 1)])
+    path = tmp_path / "docs.jsonl"
+    path.write_text(good + "\n" + content, encoding="utf-8")
+    result = invoke("attribution", "eval", str(path))
+    assert result.exit_code == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_eval_of_a_missing_file_is_a_one_line_error(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("attribution", "eval", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_sources_survey_lists_merged_sources_and_no_bare_cues(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    (tmp_path / "a.txt").write_text(
+        "Reports say the bridge at Elsby was closed for six hours on Monday.\n"
+        "Labour leader Jeremy Corbyn reacted by saying that 40 MPs had resigned on Monday.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "A report said the dam at Elsby lost 30 percent of its water in 2030.\n"
+        "It was reported that 12 people were injured in the blast on Tuesday.\n",
+        encoding="utf-8",
+    )
+    result = invoke("attribution", "sources", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["articles"] == 2 and report["bare_cue_sources"] == 0
+    rows = {r["source"].lower(): r for r in report["top_sources"]}
+    assert rows["reports"]["claims"] == 2 and rows["reports"]["articles"] == 2
+    assert "labour leader jeremy corbyn" in rows and "saying" not in rows
+    assert invoke("attribution", "sources", str(tmp_path / "none")).exit_code == 2

@@ -191,8 +191,9 @@ def test_eval_scores_a_docs_jsonl_file(invoke, tmp_path: Path) -> None:  # type:
     [("{oops\n", "docs.jsonl:2"), ('{"id": "x"}\n', "docs.jsonl:2"),
      (_docs_line("He said so.", [("He", "Source", 1)]) + "\n", "has no Cue")],
 )  # fmt: skip
-def test_eval_names_the_bad_line_of_a_docs_jsonl_file(invoke, tmp_path: Path, content: str,
-                                                      message: str) -> None:  # type: ignore[no-untyped-def]
+def test_eval_names_the_bad_line_of_a_docs_jsonl_file(
+    invoke, tmp_path: Path, content: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
     good = _docs_line("He said so.", [("He", "Source", 1), ("said", "Cue", 1)])
     path = tmp_path / "docs.jsonl"
     path.write_text(good + "\n" + content, encoding="utf-8")

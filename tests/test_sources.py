@@ -73,6 +73,11 @@ def test_a_report_that_is_only_a_topic_attributes_nothing() -> None:
     assert (found["kind"], found["source"]) == ("vague", "reports")
 
 
+def test_no_evidence_is_nobody_s_report() -> None:
+    found = attribute("There is no evidence of collusion between the campaign and Moscow.")
+    assert found["kind"] == "none" and found["source"] is None
+
+
 def test_an_imperative_is_no_cue() -> None:
     assert attribute("Read more about the vote that Parliament held on Tuesday.")["kind"] == "none"
 

@@ -380,8 +380,10 @@ def sentence_attributions(sent: Any) -> list[Attribution]:
                  or (c.dep_ == "prep" and c.lower_ in NOUN_CUE_CONTENT_PREPS)),
                 None,
             )  # fmt: skip
-            if content is None:
-                continue  # a topic, not a report: "Mueller sent his report to Barr"
+            if content is None or any(c.lower_ == "no" for c in tok.children):
+                # A topic, not a report ("Mueller sent his report to Barr"), or the author
+                # saying there is none ("there is no evidence of …").
+                continue
             # "X's claim", "the claim, made by X, …", "a report from X"
             owner = next((c for c in tok.children if c.dep_ == "poss"), None)
             for acl in (c for c in tok.children if c.dep_ == "acl"):

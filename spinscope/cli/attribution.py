@@ -68,24 +68,37 @@ def predict(
 @attribution_app.command("eval")
 def evaluate(
     data_dir: Path = typer.Argument(
-        ..., help="PolNeAR folder (with dev/) or a split folder holding text/ and attributions/."
+        ...,
+        help="PolNeAR folder (with dev/), a split folder holding text/ and attributions/, or "
+        "a docs.jsonl file (or its folder) whose spans are labelled Source, Cue and Content "
+        'and grouped by an "attribution" value.',
     ),
     split: str = typer.Option("dev", help="Split sub-folder to score when DATA_DIR has splits."),
     limit: int = typer.Option(None, min=1, help="Score only the first N articles."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
-    """Print cue P/R/F1 and the source token F1 for attributions whose cue was found.
+    """Print cue P/R/F1, the source and content token F1 for attributions whose cue was
+    found, and how many predicted sources are bare cue words ("saying"; should be none).
 
-    Example:  spinscope attribution eval ../shared/data/polnear
+    Examples:  spinscope attribution eval ../shared/data/polnear
+
+               spinscope attribution eval my-news/docs.jsonl --json
     """
     from spinscope.errors import SpinscopeError
     from spinscope.eval.attribution import evaluate as run_eval
+    from spinscope.eval.attribution import evaluate_docs, format_report
 
-    folder = data_dir / split if (data_dir / split).is_dir() else data_dir
+    if not data_dir.exists():
+        raise fail(f"{data_dir}: no such file or folder")
     try:
-        report = run_eval(folder, limit)
+        if data_dir.suffix == ".jsonl" or (data_dir / "docs.jsonl").is_file():
+            report = evaluate_docs(data_dir, limit)
+        else:
+            folder = data_dir / split if (data_dir / split).is_dir() else data_dir
+            report = run_eval(folder, limit)
     except SpinscopeError as err:
         raise fail(str(err)) from None
-    typer.echo(json.dumps(report, indent=2))
+    typer.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 
 
 @attribution_app.command("learn")
@@ -132,3 +145,41 @@ def kinds(
     except SpinscopeError as err:
         raise fail(str(err)) from None
     typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+@attribution_app.command("sources")
+def sources(
+    folder: Path = typer.Argument(..., help="Folder of .txt articles (no annotation needed)."),
+    top: int = typer.Option(20, min=1, help="How many of the most cited sources to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Run the claims layer over articles and list the sources their claims are attributed
+    to, counted as the dashboard counts them ("report" and "reports" together), with the
+    kinds and every source that is a bare cue word ("saying", "was reported"), which
+    should be none.
+
+    Example:  spinscope attribution sources ../shared/data/ptc/unlabeled/articles
+    """
+    from spinscope.errors import SpinscopeError
+    from spinscope.eval.attribution import survey_sources
+
+    if not folder.is_dir():
+        raise fail(f"{folder}: not a folder (expected a folder of .txt articles)")
+    try:
+        report = survey_sources(folder, top, log=lambda m: typer.echo(m, err=True))
+    except SpinscopeError as err:
+        raise fail(str(err)) from None
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{'source':40.40s}  {'kind':6s}  {'claims':>6s}  {'articles':>8s}")
+    for row in report["top_sources"]:
+        typer.echo(
+            f"{row['source']:40.40s}  {row['kind']:6s}  {row['claims']:6d}  {row['articles']:8d}"
+        )
+    kinds = ", ".join(f"{k} {n}" for k, n in report["kinds"].items())
+    typer.echo(
+        f"\n{report['articles']} articles, {report['claims']} claims ({kinds}); "
+        f"{report['claim_sources']} with a source, {report['bare_cue_sources']} of them bare "
+        "cue words" + (f": {report['bare_cue_examples']}" if report["bare_cue_sources"] else "")
+    )

@@ -198,7 +198,10 @@ def reprints(
 ) -> None:
     """List reprint clusters: articles whose bodies are near-duplicates (MinHash Jaccard >= 0.8).
 
-    The earliest published member of each cluster is the presumed origin (marked *).
+    The earliest published member of each cluster is the presumed origin (marked *), when
+    every member is dated and no other shares its date; otherwise the origin is "unknown"
+    and the reason is printed. Similarity is to the origin, or to the closest other
+    member when the origin is unknown.
     """
     import json
 
@@ -214,8 +217,14 @@ def reprints(
         raise typer.Exit(EXIT_OK)
     if not clusters:
         typer.echo(f"no reprint clusters in {settings.db}")
-    for n, members in enumerate(clusters, start=1):
-        typer.echo(f"cluster {n} ({len(members)} articles)")
+    for n, cluster in enumerate(clusters, start=1):
+        members = cluster["members"]
+        origin = (
+            f"origin unknown: {cluster['origin_unknown']}"
+            if cluster["origin_unknown"]
+            else "* presumed origin"
+        )
+        typer.echo(f"cluster {n} ({len(members)} articles; {origin})")
         for m in members:
             mark = "*" if m["is_origin"] else " "
             where = m["url"] or m["source"]

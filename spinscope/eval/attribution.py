@@ -6,7 +6,9 @@ Metrics, micro-averaged over the split:
 * source token F1 (the issue's bar): over gold attributions whose cue was found, the word
   tokens of the predicted source against those of the gold source (a gold attribution
   without a source counts every predicted source token as a false positive);
-* content token F1, likewise.
+* content token F1, likewise;
+* bare cue sources: predicted sources made only of cue words ("saying", "was reported"),
+  out of all predicted sources (the issue's bar: none).
 """
 
 from __future__ import annotations
@@ -39,24 +41,22 @@ class Scores:
 
     def __init__(self) -> None:
         self.c = dict.fromkeys(
-            (
-                "cue_tp",
-                "cue_pred",
-                "cue_gold",
-                "src_tp",
-                "src_pred",
-                "src_gold",
-                "cnt_tp",
-                "cnt_pred",
-                "cnt_gold",
-            ),
-            0,
+            ("cue_tp", "cue_pred", "cue_gold", "src_tp", "src_pred", "src_gold",
+             "cnt_tp", "cnt_pred", "cnt_gold", "sources", "bare"), 0
         )
+        #: The bare cue sources found, as text (for the report).
+        self.bare: list[str] = []
 
     def add(self, text: str, gold: list[BratAttribution], pred: list[BratAttribution]) -> None:
         c = self.c
         c["cue_gold"] += len(gold)
         c["cue_pred"] += len(pred)
+        for p in pred:
+            if p.source:
+                c["sources"] += 1
+                if is_bare_source(text, p):
+                    c["bare"] += 1
+                    self.bare.append(" ".join(text[a:b] for a, b in p.source))
         used: set[int] = set()
         for g in gold:
             best, best_j = 0, -1
@@ -90,7 +90,17 @@ class Scores:
             "content_tokens_found_cues": prf(c["cnt_tp"], c["cnt_pred"], c["cnt_gold"]),
             "gold_attributions": c["cue_gold"],
             "found": c["cue_tp"],
+            "predicted_sources": c["sources"],
+            "bare_cue_sources": c["bare"],
+            "bare_cue_examples": sorted(set(self.bare))[:20],
         }
+
+
+def is_bare_source(text: str, attr: BratAttribution) -> bool:
+    """A predicted source made only of cue words names no one ("saying", "was reported")."""
+    from spinscope.analyzers.attribution import is_bare_cue
+
+    return is_bare_cue(" ".join(text[a:b] for a, b in attr.source))
 
 
 def predict_text(texts: Iterable[str]) -> Iterable[list[BratAttribution]]:
@@ -126,6 +136,97 @@ def evaluate(split_dir: Path, limit: int | None = None, log: Any = print) -> dic
     out["articles"] = len(pairs)
     out["seconds"] = round(time.time() - t0, 1)
     return out
+
+
+#: Labels of attribution parts in a ``docs.jsonl`` file (case ignored).
+_PARTS = {"source": "source", "cue": "cue", "content": "content"}
+
+
+def read_docs_jsonl(path: Path) -> list[tuple[str, list[BratAttribution]]]:
+    """(text, gold attributions) per line of a ``docs.jsonl`` file in the format of
+    ``../shared/data/realnews``: ``{"id", "text", "spans": [{"start", "end", "label",
+    "attribution"}]}`` where ``label`` is Source, Cue or Content and spans with the same
+    ``attribution`` value form one attribution (each needs a Cue). Other labels are skipped.
+    Raises InputError naming the line of a malformed one."""
+    import json
+
+    from spinscope.errors import InputError
+
+    if path.is_dir():
+        path = path / "docs.jsonl"
+    if not path.is_file():
+        raise InputError(str(path), "no such file (expected a docs.jsonl file or its folder)")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                row = json.loads(line)
+                text, spans = row["text"], row.get("spans", [])
+                if not isinstance(text, str) or not isinstance(spans, list):
+                    raise TypeError
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise InputError(where, 'expected {"id", "text", "spans": [...]}') from None
+            groups: dict[str, dict[str, list[tuple[int, int]]]] = {}
+            for span in spans:
+                try:
+                    part = _PARTS.get(str(span["label"]).lower())
+                    start, end = int(span["start"]), int(span["end"])
+                except (KeyError, TypeError, ValueError):
+                    raise InputError(where, "each span needs start, end and label") from None
+                if part is None:
+                    continue
+                if not 0 <= start < end <= len(text):
+                    raise InputError(where, f"span {start}:{end} is outside the text")
+                if "attribution" not in span:
+                    problem = f'{span["label"]} span {start}:{end} has no "attribution" value'
+                    raise InputError(where, problem)
+                group = groups.setdefault(str(span["attribution"]), {})
+                group.setdefault(part, []).append((start, end))
+            gold = []
+            for name, parts in groups.items():
+                if "cue" not in parts:
+                    raise InputError(where, f"attribution {name!r} has no Cue span")
+                gold.append(BratAttribution(
+                    cue=tuple(sorted(parts["cue"])),
+                    source=tuple(sorted(parts.get("source", []))),
+                    content=tuple(sorted(parts.get("content", []))),
+                ))  # fmt: skip
+            out.append((text, gold))
+    return out
+
+
+def evaluate_docs(path: Path, limit: int | None = None) -> dict[str, Any]:
+    """Predict on every text of a ``docs.jsonl`` file and score against its spans."""
+    rows = read_docs_jsonl(path)[:limit]
+    scores = Scores()
+    t0 = time.time()
+    texts = [text for text, _ in rows]
+    for (text, gold), pred in zip(rows, predict_text(texts), strict=True):
+        scores.add(text, gold, pred)
+    out = scores.report()
+    out["articles"] = len(rows)
+    out["seconds"] = round(time.time() - t0, 1)
+    return out
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The scores as a readable table."""
+    lines = [f"{'':36s}{'precision':>10s}{'recall':>8s}{'F1':>8s}"]
+    for key, name in (("cue", "cue (overlap)"),
+                      ("source_tokens_found_cues", "source tokens (found cues)"),
+                      ("content_tokens_found_cues", "content tokens (found cues)")):  # fmt: skip
+        r = report[key]
+        lines.append(f"{name:36s}{r['precision']:10.3f}{r['recall']:8.3f}{r['f1']:8.3f}")
+    lines.append(
+        f"\n{report['articles']} articles, {report['gold_attributions']} gold attributions, "
+        f"{report['found']} cues found; {report['bare_cue_sources']} of "
+        f"{report['predicted_sources']} predicted sources are bare cue words"
+        + (f" ({', '.join(report['bare_cue_examples'])})" if report["bare_cue_sources"] else "")
+    )
+    return "\n".join(lines)
 
 
 def kind_accuracy(path: Path) -> dict[str, Any]:
@@ -165,4 +266,57 @@ def kind_accuracy(path: Path) -> dict[str, Any]:
         "kind_accuracy": round(kind_ok / total, 4),
         "kind_and_source_accuracy": round(both_ok / total, 4),
         "missed": missed,
+    }
+
+
+def survey_sources(folder: Path, top: int = 20, log: Any = print) -> dict[str, Any]:
+    """Run the claims layer over every ``*.txt`` article in ``folder`` (no gold needed) and
+    report the most cited sources as the dashboard counts them, the kinds, and every source
+    that is a bare cue word (the issue's bar: none)."""
+    import tempfile
+    from collections import Counter
+
+    from spinscope.analyzers.attribution import is_bare_cue
+    from spinscope.document import Document
+    from spinscope.errors import InputError
+    from spinscope.pipeline import load_pipeline
+    from spinscope.store import Store
+    from spinscope.store import stats as S
+
+    paths = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    if not paths:
+        raise InputError(str(folder), "expected a folder of .txt articles")
+    pipeline = load_pipeline(layers=["claims"])
+    kinds: Counter[str] = Counter()
+    bare: Counter[str] = Counter()
+    with_source = 0
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "survey.duckdb") as store:
+        for i in range(0, len(paths), 8):
+            batch = []
+            for path in paths[i : i + 8]:
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (UnicodeDecodeError, OSError) as err:
+                    raise InputError(str(path), f"cannot read as UTF-8 text ({err})") from None
+                batch.append(Document(id=path.stem, source=str(path), text=text))
+            for doc in pipeline.run_many(batch):
+                for span in doc.spans.get("claims", []):
+                    attribution = span.attrs.get("attribution") or {}
+                    kinds[attribution.get("kind") or "none"] += 1
+                    with_source += bool(attribution.get("source"))
+                    if is_bare_cue(attribution.get("source")):
+                        bare[attribution["source"]] += 1
+                store.save_many(batch)
+            log(f"{min(i + 8, len(paths))}/{len(paths)} articles")
+        columns, rows = S.top_sources(store, top)
+    return {
+        "articles": len(paths),
+        "claims": sum(kinds.values()),
+        "kinds": dict(kinds.most_common()),
+        "claim_sources": with_source,
+        "bare_cue_sources": sum(bare.values()),
+        "bare_cue_examples": dict(bare.most_common(20)),
+        "top_sources": [dict(zip(columns, row, strict=True)) for row in rows],
+        "seconds": round(time.time() - t0, 1),
     }

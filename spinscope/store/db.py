@@ -165,8 +165,9 @@ class Store:
         except duckdb.Error as err:
             raise ConfigError(f"{self.path} is not a spinscope database: {err}") from None
         self._write = threading.Lock()
-        if not read_only:
-            migrate(self._con)
+        if not read_only and 7 in migrate(self._con):
+            # Migration 7 empties the clusters, which were made under the old origin rule.
+            self.recluster()
 
     # -- plumbing -------------------------------------------------------------------
     def cursor(self) -> Any:
@@ -407,12 +408,16 @@ class Store:
         with self._transaction() as cur:
             cur.execute("DELETE FROM reprints")
             values = [
-                (m.key, n, m.is_origin, m.similarity)
-                for n, members in enumerate(clusters, start=1)
-                for m in members
+                (m.key, n, m.is_origin, m.similarity, c.origin_unknown)
+                for n, c in enumerate(clusters, start=1)
+                for m in c.members
             ]
             if values:
-                cur.executemany("INSERT INTO reprints VALUES (?, ?, ?, ?)", values)
+                cur.executemany(
+                    "INSERT INTO reprints (doc_key, cluster, is_origin, similarity, "
+                    "origin_unknown) VALUES (?, ?, ?, ?, ?)",
+                    values,
+                )
         return len(clusters)
 
     def relink(self, key: str) -> bool:
@@ -430,22 +435,34 @@ class Store:
         self.recluster()
         return True
 
-    def clusters(self) -> list[list[dict[str, Any]]]:
-        """Every reprint cluster: its members, origin first, with their fields."""
+    def clusters(self) -> list[dict[str, Any]]:
+        """Every reprint cluster: ``origin`` (the presumed origin's key, or ``"unknown"``),
+        ``origin_unknown`` (why, or None) and ``members`` (origin first, then by date)."""
         rows = self._rows(
-            "SELECT r.cluster, r.is_origin, r.similarity, d.key, d.doc_id, d.title, d.outlet, "
-            "d.published, d.url, d.source FROM reprints r JOIN documents d ON d.key = r.doc_key "
+            "SELECT r.cluster, r.is_origin, r.similarity, r.origin_unknown, d.key, d.doc_id, "
+            "d.title, d.outlet, d.published, d.url, d.source FROM reprints r "
+            "JOIN documents d ON d.key = r.doc_key "
             "ORDER BY r.cluster, r.is_origin DESC, d.published_date NULLS LAST, d.key"
         )
-        out: dict[int, list[dict[str, Any]]] = {}
+        out: dict[int, dict[str, Any]] = {}
         for row in rows:
-            out.setdefault(row["cluster"], []).append(row)
+            reason = row.pop("origin_unknown")
+            cluster = out.setdefault(
+                row["cluster"],
+                {"cluster": row["cluster"], "origin": "unknown", "origin_unknown": reason,
+                 "members": []},
+            )  # fmt: skip
+            if row["is_origin"]:
+                cluster["origin"] = row["key"]
+            cluster["members"].append(row)
         return list(out.values())
 
     def also_published(self, key: str) -> list[dict[str, Any]]:
-        """The other members of ``key``'s reprint cluster."""
+        """The other members of ``key``'s reprint cluster (``origin_unknown`` says why no
+        member is the presumed origin, or is None)."""
         return self._rows(
-            "SELECT d.key, d.title, d.outlet, d.published, d.url, o.is_origin, o.similarity "
+            "SELECT d.key, d.title, d.outlet, d.published, d.url, o.is_origin, o.similarity, "
+            "o.origin_unknown "
             "FROM reprints r JOIN reprints o ON o.cluster = r.cluster AND o.doc_key <> r.doc_key "
             "JOIN documents d ON d.key = o.doc_key WHERE r.doc_key = ? "
             "ORDER BY o.is_origin DESC, d.published_date NULLS LAST, d.key",

@@ -130,6 +130,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "UPDATE documents SET revised_at = ingested_at",
         ],
     ),
+    (
+        7,
+        "reprint clusters whose origin is unknown",
+        [
+            # Why a cluster has no presumed origin (undated members, a shared earliest
+            # date); NULL when its first member is the origin. Clusters are recomputed
+            # from the signatures, so existing rows are simply recomputed on next use.
+            "ALTER TABLE reprints ADD COLUMN origin_unknown VARCHAR",
+            "DELETE FROM reprints",
+        ],
+    ),
 ]
 
 

@@ -6,7 +6,9 @@ title line and boilerplate spans removed, case and punctuation folded), cut into
 overlapping word shingles, and summarised by a MinHash signature. Locality-sensitive
 hashing proposes candidate pairs; a pair whose estimated Jaccard similarity is at least
 :data:`THRESHOLD` is linked, and linked articles form a cluster whose earliest published
-member is the presumed origin.
+member is the presumed origin — only when every member has a publication date and one date
+is the earliest alone. Otherwise the origin is unknown, and the cluster says why: an undated
+copy may be the first, and the order of two same-day copies is not known.
 
 Jaccard compares the whole shingle sets, so a copy that keeps only part of the original
 clusters when it keeps at least about 80% of it.
@@ -99,16 +101,44 @@ def similar(blob: bytes, others: dict[str, bytes]) -> dict[str, float]:
 @dataclass
 class Member:
     key: str
+    #: Estimated Jaccard similarity to the origin, or to the closest other member when
+    #: the origin is unknown.
     similarity: float
     is_origin: bool
 
 
-def cluster(signatures: dict[str, bytes], published: dict[str, str | None]) -> list[list[Member]]:
+@dataclass
+class Cluster:
+    #: Members, the origin first when it is known, then by date (undated last) and key.
+    members: list[Member]
+    #: Why the origin is unknown; None when the first member is the presumed origin.
+    origin_unknown: str | None = None
+
+
+def origin_unknown_reason(keys: list[str], published: dict[str, str | None]) -> str | None:
+    """Why no member of a cluster can be called its origin, or None when one can: the
+    only member with the earliest date, when every member is dated."""
+    undated = [k for k in keys if not published.get(k)]
+    if len(undated) == len(keys):
+        return "no member has a publication date"
+    if undated:
+        return (
+            f"{len(undated)} of {len(keys)} members have no publication date, "
+            "and any of them may have been published first"
+        )
+    first = min(str(published[k]) for k in keys)
+    tied = sum(1 for k in keys if str(published[k]) == first)
+    if tied > 1:
+        return f"{tied} members share the earliest publication date, {first}"
+    return None
+
+
+def cluster(signatures: dict[str, bytes], published: dict[str, str | None]) -> list[Cluster]:
     """Group documents whose estimated Jaccard similarity is >= THRESHOLD.
 
-    ``published`` gives each key's ISO date (or None); the earliest dated member is the
-    presumed origin (undated members sort last, ties by key so the result is stable).
-    ``similarity`` is each member's estimated Jaccard similarity to the origin.
+    ``published`` gives each key's ISO date (or None). The earliest member is the presumed
+    origin only when :func:`origin_unknown_reason` finds no reason to doubt it; members
+    are ordered by date (undated last), ties by key so that the result is stable.
     """
     from datasketch import MinHashLSH
 
@@ -136,12 +166,19 @@ def cluster(signatures: dict[str, bytes], published: dict[str, str | None]) -> l
         if len(keys) < 2:
             continue
         keys.sort(key=lambda k: (published.get(k) is None, published.get(k) or "", k))
-        origin = hashes[keys[0]]
-        clusters.append(
-            [
+        reason = origin_unknown_reason(keys, published)
+        if reason is None:
+            origin = hashes[keys[0]]
+            members = [
                 Member(k, round(float(origin.jaccard(hashes[k])), 3), i == 0)
                 for i, k in enumerate(keys)
             ]
-        )
-    clusters.sort(key=lambda c: (-len(c), c[0].key))
+        else:
+            members = [
+                Member(k, round(max(float(hashes[k].jaccard(hashes[o])) for o in keys
+                                    if o != k), 3), False)
+                for k in keys
+            ]  # fmt: skip
+        clusters.append(Cluster(members, reason))
+    clusters.sort(key=lambda c: (-len(c.members), c.members[0].key))
     return clusters

@@ -80,16 +80,35 @@ PRONOUNS = (
 )  # fmt: skip
 
 
+def _source_key() -> str:
+    """SQL for the key under which variants of one source are counted together: case
+    folded, a leading article and a possessive dropped ("The report", "Mueller's"), and
+    for vague sources (common nouns) the plural folded too ("reports" = "report"). Names
+    keep their final s: "Williams" is not "William"."""
+    key = "regexp_replace(lower(trim(source_name)), '^(the|a|an)\\s+', '')"
+    key = f"regexp_replace({key}, '[''’]s?$', '')"
+    plural = f"regexp_replace({key}, '([a-z])ies$', '\\1y')"
+    plural = f"regexp_replace({plural}, '(ss|sh|ch|x)es$', '\\1')"
+    plural = f"regexp_replace({plural}, '([^s])s$', '\\1')"
+    return f"CASE WHEN source_kind = 'vague' THEN {plural} ELSE {key} END"
+
+
 def top_sources(store: Store, limit: int = 20) -> Table:
-    """The sources claims are attributed to, most cited first (case folded, pronouns out)."""
+    """The sources claims are attributed to, most cited first: variants of one source
+    counted together (see :func:`_source_key`), shown in their most frequent spelling;
+    pronouns left out."""
     stop = ", ".join(f"'{w}'" for w in PRONOUNS)
     return _table(
         store,
-        "SELECT mode(trim(source_name)) AS source, mode(source_kind) AS kind, "
-        "count(*) AS claims, count(DISTINCT doc_key) AS articles FROM spans "
-        "WHERE layer = 'claims' AND source_name IS NOT NULL AND trim(source_name) <> '' "
-        f"AND lower(trim(source_name)) NOT IN ({stop}) "
-        "GROUP BY lower(trim(source_name)) ORDER BY claims DESC, source LIMIT ?",
+        f"WITH s AS (SELECT {_source_key()} AS k, trim(source_name) AS surface, source_kind, "
+        "doc_key FROM spans WHERE layer = 'claims' AND source_name IS NOT NULL "
+        f"AND trim(source_name) <> '' AND lower(trim(source_name)) NOT IN ({stop})), "
+        "f AS (SELECT k, surface, count(*) AS n FROM s GROUP BY 1, 2), "
+        "shown AS (SELECT k, first(surface ORDER BY n DESC, length(surface), surface) "
+        "AS source FROM f GROUP BY k) "
+        "SELECT any_value(shown.source) AS source, mode(s.source_kind) AS kind, "
+        "count(*) AS claims, count(DISTINCT s.doc_key) AS articles FROM s JOIN shown USING (k) "
+        "GROUP BY s.k ORDER BY claims DESC, source LIMIT ?",
         [limit],
     )
 

@@ -184,7 +184,9 @@ def router(ex: Any) -> APIRouter:
 
     @api.get("/reprints", summary="Reprint clusters")
     def reprints() -> dict[str, Any]:
-        """Clusters of near-duplicate articles; the first member is the presumed origin."""
+        """Clusters of near-duplicate articles. Each has ``origin`` (the presumed origin's
+        key, or ``"unknown"``), ``origin_unknown`` (why, e.g. undated members; null when the
+        origin is known) and ``members`` (origin first)."""
         return {"ok": True, "clusters": ex.store.clusters()}
 
     return api

@@ -18,6 +18,7 @@ def _attach() -> None:
         attribution,  # noqa: F401
         claims,  # noqa: F401
         corpus,  # noqa: F401
+        entities_slavic,  # noqa: F401
         ptc,  # noqa: F401
         techniques,  # noqa: F401
     )

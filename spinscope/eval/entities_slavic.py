@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spinscope.errors import InputError
+from spinscope.errors import ConfigError, InputError
 
 _TYPES = {"PERSON": "PER", "ORG": "ORG", "PLACE": "LOC"}
 WITHIN_KM = 50.0
@@ -39,7 +39,7 @@ def read_docs(path: Path) -> list[dict[str, Any]]:
     if path.is_dir():
         path = path / "docs.jsonl"
     if not path.is_file():
-        raise InputError(f"{path}: no such file (expected docs.jsonl or a folder holding one)")
+        raise InputError(str(path), "no such file (expected docs.jsonl or a folder holding one)")
     docs = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
@@ -53,7 +53,7 @@ def read_docs(path: Path) -> list[dict[str, Any]]:
                             and 0 <= s["start"] < s["end"] <= len(text)):  # fmt: skip
                         raise ValueError(f"span {s['start']}:{s['end']} outside the text")
             except (ValueError, KeyError, TypeError) as err:
-                raise InputError(f"{path}: line {n}: not a document ({err})") from None
+                raise InputError(str(path), f"line {n}: not a document ({err})") from None
             doc.setdefault("id", f"line-{n}")
             docs.append(doc)
     return docs
@@ -150,9 +150,9 @@ def evaluate(
     from spinscope.slavic.ner import tagger
 
     if half not in (None, "a", "b"):
-        raise InputError(f"half must be 'a' or 'b', not {half!r}")
+        raise ConfigError(f"--half must be 'a' or 'b', not {half!r}")
     if lang not in (None, "ru", "uk"):
-        raise InputError(f"lang must be 'ru' or 'uk', not {lang!r}")
+        raise ConfigError(f"--lang must be 'ru' or 'uk', not {lang!r}")
     docs = read_docs(path)
     if half:
         docs = [d for d in docs if zlib.crc32(str(d["id"]).encode()) % 2 == (half == "b")]
@@ -162,7 +162,10 @@ def evaluate(
     for d in docs:
         code = lang or d.get("lang") or identify(d["text"]).code
         if code not in ("ru", "uk"):
-            raise InputError(f"{path}: document {d['id']}: language {code!r} is not ru or uk")
+            raise InputError(
+                str(path),
+                f"document {d['id']}: language {code!r} is not ru or uk (give --lang to override)",
+            )
         doc = Document(id=str(d["id"]), source=str(path), text=d["text"])
         t = time.perf_counter()
         annotate_slavic(doc, code)

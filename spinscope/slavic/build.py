@@ -153,7 +153,12 @@ COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     "IT": (42.83, 12.83), "ES": (40.0, -4.0), "KZ": (48.0, 68.0), "MD": (47.25, 28.58),
     "GE": (42.0, 43.5),
 }  # fmt: skip
-_ENGLISH_OVERRIDES = {"UA-43": "Crimea", "RU-ROS": "Rostov Oblast", "RU-MOS": "Moscow Oblast", "RU-LEN": "Leningrad Oblast"}
+_ENGLISH_OVERRIDES = {
+    "UA-43": "Crimea",
+    "RU-ROS": "Rostov Oblast",
+    "RU-MOS": "Moscow Oblast",
+    "RU-LEN": "Leningrad Oblast",
+}
 
 
 def keys(name: str) -> set[str]:

@@ -74,7 +74,7 @@ def nominative_phrase(words: list[str], lang: str) -> str:
     parsed = [analyzer(lang).parse(w) for w in words]
     head = next((k for k, ps in enumerate(parsed)
                  if ps and ps[0].tag.POS == "NOUN"), None)  # fmt: skip
-    if head is None or any(w.isupper() or w[:1] in "«\"" for w in words[: head + 1]):
+    if head is None or any(w.isupper() or w[:1] in '«"' for w in words[: head + 1]):
         return " ".join(words)
     noun = parsed[head][0]
     case, number = noun.tag.case, noun.tag.number

@@ -36,7 +36,9 @@ def tagger() -> Any:
         from navec import Navec
         from slovnet import NER
     except ImportError as err:
-        raise ModelError(f"slovnet/navec are not installed ({err}); pip install spinscope") from None
+        raise ModelError(
+            f"slovnet/navec are not installed ({err}); pip install spinscope"
+        ) from None
     data = _data_dir()
     try:
         navec = Navec.load(data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar")

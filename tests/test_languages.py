@@ -52,7 +52,8 @@ def test_layers_that_do_not_read_a_language_are_absent_with_a_note() -> None:
     text = "Окупанти знову обстріляли Харків. На Україні це називають терором."
     doc = Document(id="uk", source="uk.txt", text=text)
     out = _pipeline().run(doc).to_dict()
-    assert "claims" not in out and "entities" not in out  # not computed: absent, never []
+    assert "claims" not in out  # not computed: absent, never []
+    assert "entities" in out  # read by spinscope.slavic (Харків is a place)
     notes = " ".join(out["document"]["warnings"])
     assert "claims: not computed" in notes and "'uk'" in notes
     assert "wording" in out  # the lexicon reads Ukrainian
@@ -65,7 +66,8 @@ def test_any_language_runs_english_layers_on_latin_script_only() -> None:
     russian = Document(id="ru", source="ru.txt", text="Правительство объявило о новой помощи.")
     out = [d.to_dict() for d in _pipeline(any_language=True).run_many([german, russian])]
     assert "entities" in out[0] and "unmeasured" in " ".join(out[0]["document"]["warnings"])
-    assert "entities" not in out[1]  # English rules over Cyrillic would be nonsense
+    # English rules over Cyrillic would be nonsense: Russian gets spinscope.slavic instead.
+    assert "claims" not in out[1] and "slovnet" in str(out[1]["provenance"])
     assert "entities" not in _pipeline().run(german.model_copy(deep=True)).to_dict()
 
 

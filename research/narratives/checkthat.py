@@ -74,7 +74,8 @@ def main() -> None:
     lexical = TfidfIndex(texts)
     dense, lex = {}, {}
     for s, rows in splits.items():
-        q = _cached(args.work / f"checkthat_{s}.npy", lambda r=rows: encode_queries([x[1] for x in r]))
+        texts_of = [x[1] for x in rows]
+        q = _cached(args.work / f"checkthat_{s}.npy", lambda t=texts_of: encode_queries(t))
         dense[s] = q @ passages.T
         lex[s] = lexical.scores([x[1] for x in rows])
 

@@ -334,3 +334,15 @@ def test_the_dashboard_counts_repeated_narratives_per_outlet_and_month_with_csv(
             ["2020-04", HISTORY, "1"],
             ["2020-04", LABS, "2"],
         ]
+
+
+def test_score_refuses_a_run_that_is_not_one_naming_the_file_and_line(
+    invoke, tmp_path: Path
+) -> None:
+    run = _write(tmp_path, "run.tsv", "q1\ta\t1\t0.9\nq1\tb\tsecond\t0.8\n")
+    qrels = _write(tmp_path, "qrels", "q1 0 a 1\n")
+    result = invoke("catalog", "score", str(run), str(qrels))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"spinscope: error: {run}: line 2: expected 'query_id<TAB>catalog_id<TAB>rank…'"
+    )

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spinscope.narratives.catalog import CatalogError
+from spinscope.errors import ConfigError, printable
+
+
+def _bad(path: Path, problem: str) -> ConfigError:
+    return ConfigError(printable(f"{path}: {problem}"))
 
 
 def read_qrels(path: Path) -> dict[str, set[str]]:
@@ -19,7 +23,7 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
-        raise CatalogError(path, f"cannot be read as UTF-8 judgements ({err})") from None
+        raise _bad(path, f"cannot be read as UTF-8 judgements ({err})") from None
     for n, line in enumerate(lines, 1):
         parts = line.split()
         if not parts:
@@ -29,11 +33,11 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
         except ValueError:
             relevance = None
         if relevance is None:
-            raise CatalogError(path, f"line {n}: expected 'query_id 0 catalog_id relevance'")
+            raise _bad(path, f"line {n}: expected 'query_id 0 catalog_id relevance'")
         if relevance > 0:
             gold.setdefault(parts[0], set()).add(parts[2])
     if not gold:
-        raise CatalogError(path, "no relevant pairs")
+        raise _bad(path, "no relevant pairs")
     return gold
 
 
@@ -43,13 +47,13 @@ def read_run(path: Path) -> dict[str, list[str]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
-        raise CatalogError(path, f"cannot be read as a UTF-8 run ({err})") from None
+        raise _bad(path, f"cannot be read as a UTF-8 run ({err})") from None
     for n, line in enumerate(lines, 1):
         parts = line.split("\t")
         if not line.strip():
             continue
         if len(parts) < 3 or not parts[2].strip().isdigit():
-            raise CatalogError(path, f"line {n}: expected 'query_id<TAB>catalog_id<TAB>rank…'")
+            raise _bad(path, f"line {n}: expected 'query_id<TAB>catalog_id<TAB>rank…'")
         ranked.setdefault(parts[0], []).append((int(parts[2]), parts[1]))
     return {q: [c for _, c in sorted(items)] for q, items in ranked.items()}
 

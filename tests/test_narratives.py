@@ -242,6 +242,19 @@ def test_the_layer_marks_the_title_and_the_claim_that_repeat_a_catalog_entry(
     assert "narratives" in prov
 
 
+def test_a_russian_claim_is_matched_to_the_english_catalog_entry(catalog: Path) -> None:
+    text = (
+        "Городской совет утвердил бюджет в 4 миллиона евро на новые автобусные полосы.\n"
+        "Чиновники Лейкленда подтвердили в понедельник, что секретные лаборатории у границы "
+        "производят новый вирус для Северного альянса.\n"
+    )
+    data = _analyze(text, catalog=catalog).to_dict()
+    assert data["document"]["language"] == "ru"
+    found = data["narratives"]
+    assert [item["entry"] for item in found] == [LABS]
+    assert found[0]["text"].startswith("Чиновники Лейкленда") and found[0]["query"] == "claim"
+
+
 def test_without_a_catalog_the_layer_is_absent_with_a_note(tmp_path: Path) -> None:
     doc = _analyze(ARTICLE, data_dir=tmp_path)
     data = doc.to_dict()

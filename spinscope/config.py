@@ -51,6 +51,10 @@ class Settings(BaseModel):
     #: Reports and the explorer show technique spans scored at least this (the rest stay in
     #: the JSON and the database).
     display_min_score: float = Field(default=0.2, ge=0.0, le=1.0)
+    #: Catalog of known claims for the ``narratives`` layer: a .csv/.tsv file (indexed once,
+    #: beside it) or its index (.npz). ``None``: the EUvsDisinfo catalog in ``data_dir``,
+    #: when its index has been built (``spinscope catalog build``).
+    catalog: Path | None = None
     #: Documents per model batch.
     batch_size: int = Field(default=8, gt=0)
 

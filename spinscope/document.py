@@ -28,9 +28,10 @@ LAYER_KEYS: dict[str, tuple[str | None, str | None]] = {
     "entities": ("label", None),
     "events": ("type", None),
     "wording": ("concept", None),
+    "narratives": ("entry", "probability"),
 }
 #: Order in which layers are emitted and rendered.
-LAYER_ORDER = ("boilerplate", "techniques", "claims", "entities", "events", "wording")
+LAYER_ORDER = ("boilerplate", "techniques", "claims", "entities", "events", "wording", "narratives")
 _DEFAULT_KEYS = ("label", "score")
 #: Label used for spans of layers whose contract has no label field (claims).
 _IMPLICIT_LABEL = {"claims": "claim"}

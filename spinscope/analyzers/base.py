@@ -36,6 +36,7 @@ BUILTIN: dict[str, str] = {
     "entities": "spinscope.analyzers.entities:EntitiesAnalyzer",
     "events": "spinscope.analyzers.events:EventsAnalyzer",
     "wording": "spinscope.analyzers.wording:WordingAnalyzer",
+    "narratives": "spinscope.analyzers.narratives:NarrativesAnalyzer",
 }
 
 #: One line per layer, shown by ``spinscope layers`` and ``analyze --help``.
@@ -51,6 +52,8 @@ DESCRIPTIONS: dict[str, str] = {
     "events": "who did what to whom, where and when (ACLED-like types), with casualties",
     "wording": "word choices that follow Russian or Ukrainian official usage (Kiev/Kyiv, "
     "на/в Украине, 'special military operation', 'Kiev regime'), en/ru/uk, with sources",
+    "narratives": "claims that repeat an entry of a catalog of known (debunked) claims, across "
+    "languages, with a calibrated probability (needs --catalog or a built default index)",
 }
 
 

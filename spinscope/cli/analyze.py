@@ -13,6 +13,7 @@ from spinscope.cli.app import app, fail
 from spinscope.cli.options import (
     AllowPrivate,
     AnyLanguage,
+    CatalogOpt,
     Config,
     Layers,
     MaxBytes,
@@ -94,6 +95,7 @@ def analyze(
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
+    catalog: CatalogOpt = None,
     config: Config = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")
@@ -121,6 +123,7 @@ def analyze(
             max_chars=max_chars,
             taxonomy=taxonomy,
             min_score=min_score,
+            catalog=catalog,
         )
         pipeline = load_pipeline(settings)
     except ConfigError as err:

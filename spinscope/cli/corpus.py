@@ -15,6 +15,7 @@ from spinscope.cli.app import app, fail
 from spinscope.cli.options import (
     AllowPrivate,
     AnyLanguage,
+    CatalogOpt,
     Config,
     Layers,
     MaxBytes,
@@ -84,6 +85,7 @@ def ingest(
     timeout: Timeout = None,
     allow_private: AllowPrivate = False,
     any_language: AnyLanguage = False,
+    catalog: CatalogOpt = None,
     config: Config = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary line.")
@@ -115,6 +117,7 @@ def ingest(
             taxonomy=taxonomy,
             min_score=min_score,
             db=db,
+            catalog=catalog,
         )
         store = Store(settings.db)
     except ConfigError as err:
@@ -254,6 +257,7 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     layers_opt: Layers = None,
+    catalog: CatalogOpt = None,
     config: Config = None,
 ) -> None:
     """Explore the corpus in a web UI (articles, reprints, dashboard) and a REST API."""
@@ -263,7 +267,7 @@ def serve(
 
     wanted = split_layers(layers_opt)
     try:
-        settings, store = _open_store(db, config, layers=wanted)
+        settings, store = _open_store(db, config, layers=wanted, catalog=catalog)
     except ConfigError as err:
         raise fail(str(err)) from None
     from spinscope.web.guard import loopback_hosts

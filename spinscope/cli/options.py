@@ -69,6 +69,15 @@ AnyLanguage = Annotated[
         "are left out for those texts, with a note (see 'spinscope layers').",
     ),
 ]
+CatalogOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        help="Catalog of known claims for the narratives layer: a .csv/.tsv file (embedded "
+        "once into an index beside it) or its index (.npz) \\[default: the setting "
+        "'catalog', else ../shared/data/narratives/euvsdisinfo-cases.csv once built].",
+    ),
+]
 Config = Annotated[
     Path | None,
     typer.Option(

@@ -17,7 +17,10 @@ LAYER_TITLES = {
     "claims": "Check-worthy claims",
     "entities": "Entities",
     "events": "Events",
+    "narratives": "Known narratives",
 }
+#: Row label of layers whose label field is an id, not a category.
+ROW_LABELS = {"narratives": "repeats a known narrative"}
 _RESERVED = {"schema", "document", "summary", "relations", "provenance"}
 
 
@@ -51,6 +54,7 @@ def rows(data: dict[str, Any], layer: str) -> list[Row]:
     out = []
     for i, item in enumerate(data.get(layer) or []):
         label = str(item.get(label_key)) if label_key else layer.rstrip("s")
+        label = ROW_LABELS.get(layer, label)
         score = item.get(score_key) if score_key else None
         skip = {"start", "end", "text", label_key, score_key}
         details = [(k, fmt_value(v)) for k, v in item.items() if k not in skip and _shown(v)]
@@ -93,7 +97,27 @@ def _tidy(
         return _entity_details(item)
     if layer == "events":
         return _event_details(item)
+    if layer == "narratives":
+        return _narrative_details(item)
     return details
+
+
+def _narrative_details(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """The catalog entry, its date and link (shown as text, escaped by the renderer, never
+    fetched), then how close the match is."""
+    out = [("catalog entry", f"“{item.get('claim')}”")]
+    if item.get("date"):
+        out.append(("date", str(item["date"])))
+    if item.get("url"):
+        out.append(("link", str(item["url"])))
+    if item.get("entry") != item.get("url"):
+        out.append(("entry id", str(item.get("entry"))))
+    if isinstance(item.get("probability"), int | float):
+        out.append(("same claim", f"{item['probability']:.0%} probability"))
+    if isinstance(item.get("similarity"), int | float):
+        out.append(("similarity", f"{item['similarity']:.3f}"))
+    out += [(k, str(item[k])) for k in ("catalog", "query") if item.get(k)]
+    return out
 
 
 def _entity_details(item: dict[str, Any]) -> list[tuple[str, str]]:

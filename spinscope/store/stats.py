@@ -149,6 +149,40 @@ def top_events(store: Store, limit: int = 20) -> Table:
     )
 
 
+def top_narratives(store: Store, limit: int = 20) -> Table:
+    """Catalog entries the articles repeat, most repeated first (by articles), with one of
+    the article sentences that repeats each."""
+    return _table(
+        store,
+        "SELECT label AS entry, count(DISTINCT doc_key) AS articles, count(*) AS sentences, "
+        "round(max(score), 3) AS best_probability, min(text) AS example "
+        "FROM spans WHERE layer = 'narratives' GROUP BY 1 "
+        "ORDER BY articles DESC, sentences DESC, entry LIMIT ?",
+        [limit],
+    )
+
+
+def narratives_per_outlet(store: Store) -> Table:
+    """Per outlet: each catalog entry it repeats and in how many of its articles."""
+    return _table(
+        store,
+        "SELECT coalesce(d.outlet, '(unknown)') AS outlet, s.label AS entry, "
+        "count(DISTINCT s.doc_key) AS articles FROM spans s JOIN documents d ON d.key = s.doc_key "
+        "WHERE s.layer = 'narratives' GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+    )
+
+
+def narratives_over_time(store: Store) -> Table:
+    """Articles repeating each catalog entry per month of publication (dated articles)."""
+    return _table(
+        store,
+        "SELECT strftime(d.published_date, '%Y-%m') AS month, s.label AS entry, "
+        "count(DISTINCT s.doc_key) AS articles FROM spans s JOIN documents d ON d.key = s.doc_key "
+        "WHERE s.layer = 'narratives' AND d.published_date IS NOT NULL "
+        "GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+
+
 def overview(store: Store) -> dict[str, Any]:
     """Counts for the dashboard header and the stats API."""
     cols, rows = _table(
@@ -176,4 +210,7 @@ TABLES = {
     "vague-sources": ("Share of claims with a vague source, by outlet", vague_share),
     "places": ("Most frequent places", top_places),
     "events": ("Most frequent events", top_events),
+    "narratives": ("Most repeated known narratives", top_narratives),
+    "narratives-per-outlet": ("Known narratives by outlet", narratives_per_outlet),
+    "narratives-over-time": ("Known narratives over time", narratives_over_time),
 }  # fmt: skip

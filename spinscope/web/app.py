@@ -356,6 +356,13 @@ def _csv_safe(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _entry_name(entry: str) -> str:
+    """A catalog entry as a chart label: the last part of its link (EUvsDisinfo case URLs
+    name the claim), else the id."""
+    tail = entry.rstrip("/").rsplit("/", 1)[-1] if entry.startswith("http") else entry
+    return tail.replace("-", " ") or entry
+
+
 def _panels(store: Store) -> list[dict[str, Any]]:
     """The dashboard charts, each drawn from the table its CSV serves."""
     out = []
@@ -371,6 +378,14 @@ def _panels(store: Store) -> list[dict[str, Any]]:
             svg = charts.bar_chart([(r[0], r[3]) for r in rows], "% of claims")
         elif name in ("places", "events"):
             svg = charts.bar_chart([(r[0], r[1]) for r in rows], "mentions")
+        elif name == "narratives":
+            svg = charts.bar_chart([(_entry_name(r[0]), r[1]) for r in rows], "articles")
+        elif name == "narratives-per-outlet":
+            top = sorted(rows, key=lambda r: -r[2])[:20]
+            svg = charts.bar_chart([(f"{o}: {_entry_name(e)}", n) for o, e, n in top], "articles")
+        elif name == "narratives-over-time":
+            named = [(month, _entry_name(entry), n) for month, entry, n in rows]
+            svg = charts.line_chart(charts.series_from(named))
         else:
             continue
         out.append({"name": name, "title": title, "svg": svg, "rows": len(rows)})

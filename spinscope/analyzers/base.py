@@ -46,10 +46,11 @@ DESCRIPTIONS: dict[str, str] = {
     "techniques": "spans using one of the 23 SemEval-2023 persuasion techniques (or PTC's 14), "
     "with a calibrated score; any language, measured on en fr de it pl ru",
     "claims": "check-worthy factual sentences with a checkworthiness score and who is cited "
-    "for each (named, vague, the author's own testimony, or nobody)",
+    "for each (named, vague, the author's own testimony, or nobody); en, ru, uk",
     "entities": "people, organisations, places (normalised names, spelling variant, "
-    "coordinates), dates, nationalities, weapons",
-    "events": "who did what to whom, where and when (ACLED-like types), with casualties",
+    "coordinates), dates, nationalities, weapons; en (ru, uk: people, organisations, places)",
+    "events": "reported physical events, not figures of speech: who did what to whom, where "
+    "and when (ACLED-like types), with casualties; en",
     "wording": "word choices that follow Russian or Ukrainian official usage (Kiev/Kyiv, "
     "на/в Украине, 'special military operation', 'Kiev regime'), en/ru/uk, with sources",
     "narratives": "claims that repeat an entry of a catalog of known (debunked) claims, across "

@@ -1,6 +1,6 @@
 """Russian and Ukrainian claims measured on sentences of real news annotated by the project.
 
-``python research/claims/ru_uk_eval.py [--split dev|heldout|test]`` prints, per language, the
+``python research/claims/ru_uk_eval.py [--split dev|heldout|test|test2]`` prints, per language, the
 attribution kind accuracy (all annotated sentences; those with a cue; check-worthy ones with
 a cue, the bar's set), exact source matches, and check-worthiness P/R/F1 of the e5 scorer
 at the language's threshold. ``ru_uk_claims.jsonl`` holds one line per sentence: language,
@@ -11,7 +11,8 @@ vague, self, none; ``?`` where the annotator could not decide, left out) and ``s
 Splits: ``dev`` (140 sentences) was annotated first and the rules were written while
 reading it; ``heldout`` (76) was annotated blind, then the rules were extended after seeing
 its errors; ``test`` (76) was annotated blind and measured once before the last generic
-extension (imperfective verb forms, "один из", author formulas); the card gives both.
+extension (imperfective verb forms, "один из", author formulas); ``test2`` (80) was annotated
+after the rules were frozen and measured once: the honest figure. The card gives all four.
 """
 
 from __future__ import annotations

@@ -236,9 +236,17 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError) -> Any:
+        # A bad query or path parameter is a bad request (400, like the parameters the store
+        # checks); a JSON body that is malformed or of the wrong shape stays 422.
         first = err.errors()[0] if err.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return problem_response(request, 422, f"{where}: {first.get('msg', 'invalid request')}")
+        loc = [str(p) for p in first.get("loc", ())]
+        in_body = loc[:1] == ["body"]
+        where = ".".join(loc[1:] if loc[:1] in (["body"], ["query"], ["path"]) else loc)
+        where = where or (loc[0] if loc else "request")
+        if first.get("type") == "json_invalid":
+            where = "body"  # its loc is a character position
+        status = 422 if in_body else 400
+        return problem_response(request, status, f"{where}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(Exception)
     async def crash(request: Request, err: Exception) -> Any:
@@ -302,11 +310,13 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request) -> Any:
+        ex.store.check(query_from(request.query_params))  # a bad filter is a 400
         return render(request, "dashboard.html.j2", overview=S.overview(ex.store),
                       panels=_panels(ex.store))  # fmt: skip
 
     @app.get("/dashboard/{name}.csv", include_in_schema=False)
-    def dashboard_csv(name: str) -> Response:
+    def dashboard_csv(request: Request, name: str) -> Response:
+        ex.store.check(query_from(request.query_params))
         if name not in S.TABLES:
             raise HTTPProblem(404, f"no table {name!r}; tables: {', '.join(S.TABLES)}")
         cols, rows = S.TABLES[name][1](ex.store)

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spinscope import __version__
 from spinscope.config import Settings
 from spinscope.errors import SpinscopeError
+from spinscope.render.table import safe_cell
 from spinscope.store import Store
 from spinscope.store import corpus as C
 from spinscope.store import stats as S
@@ -324,7 +325,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         writer = csv.writer(buf)
         writer.writerow(cols)
         # A leading = + - @ would make spreadsheets evaluate article text as a formula.
-        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+        writer.writerows([[safe_cell(v) for v in row] for row in rows])
         return Response(
             buf.getvalue(), media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
@@ -358,12 +359,6 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, Any]:
         return {"ok": True, "articles": ex.store.count(), "queued": ex.queue.pending}
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 def _entry_name(entry: str) -> str:

@@ -46,6 +46,13 @@ class InputError(SpinscopeError):
         super().__init__(f"{printable(source)}: {printable(problem)}")
 
 
+class ParameterError(InputError):
+    """A request parameter has a value it does not allow: a bad request (HTTP 400) whose
+    message names the parameter and the values it takes."""
+
+    status = 400
+
+
 class FetchError(InputError):
     """A URL could not be fetched (timeout, HTTP error, refused address, too large)."""
 

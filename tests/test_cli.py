@@ -68,6 +68,48 @@ def test_html_reports_for_several_inputs_go_to_a_folder(invoke, tmp_path: Path) 
     assert 'class="seg L-boilerplate"' in (out / "a.html").read_text()
 
 
+def _csv_rows(text: str) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_output_has_one_row_per_finding(invoke, article_file: Path) -> None:  # type: ignore[no-untyped-def]
+    args = (str(article_file), "--layers", "boilerplate")
+    result = invoke("analyze", *args, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(invoke("analyze", *args, "--format", "json").stdout)
+    rows = _csv_rows(result.stdout)
+    assert rows[0][:9] == ["doc_id", "source", "layer", "index", "start", "end", "text",
+                           "label", "score"] and rows[0][9] == "attrs"  # fmt: skip
+    assert len(rows) - 1 == len(data["boilerplate"]) == 2
+    for row, item in zip(rows[1:], data["boilerplate"], strict=True):
+        assert row[0] == "river" and row[1] == str(article_file) and row[2] == "boilerplate"
+        assert (int(row[4]), int(row[5]), row[6], row[7]) == (
+            item["start"], item["end"], item["text"], item["kind"],
+        )  # fmt: skip
+        assert row[6] == data["document"]["text"][int(row[4]) : int(row[5])]
+
+
+def test_csv_for_a_batch_is_one_table_with_one_header(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "б.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("")
+    out = tmp_path / "findings.csv"
+    result = invoke("analyze", str(tmp_path), "-f", "csv", "-o", str(out), "-l", "boilerplate")
+    assert result.exit_code == 1 and "empty.txt" in result.stderr  # the rest went on
+    rows = _csv_rows(out.read_text(encoding="utf-8"))
+    assert [r[0] for r in rows] == ["doc_id", "a", "a", "б", "б"]  # UTF-8
+    stdout = invoke("analyze", str(tmp_path / "a.txt"), str(tmp_path / "б.txt"), "-f", "csv",
+                    "-l", "boilerplate", "-q").stdout  # fmt: skip
+    assert [r[0] for r in _csv_rows(stdout)] == ["doc_id", "a", "a", "б", "б"]
+    nothing = tmp_path / "none.csv"
+    result = invoke("analyze", str(tmp_path / "empty.txt"), "-f", "csv", "-o", str(nothing))
+    assert result.exit_code == 1 and _csv_rows(nothing.read_text())[0][0] == "doc_id"
+    assert len(_csv_rows(nothing.read_text())) == 1  # a table with its columns, no rows
+
+
 def test_stdin_is_read_with_a_dash(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke("analyze", "-", "--format", "md", "-l", "boilerplate", input=ARTICLE)
     assert result.exit_code == 0, result.stderr

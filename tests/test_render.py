@@ -132,3 +132,39 @@ def test_weak_technique_findings_are_not_highlighted_but_listed_on_request() -> 
     # With the threshold at 0 everything is highlighted and nothing is weak.
     page = render_html(doc.to_dict(), min_score=0.0)
     assert page.count('class="seg L-techniques"') == 2 and '<tr class="weak">' not in page
+
+
+def test_csv_has_one_row_per_finding_quoted_so_that_it_reads_back_exactly() -> None:
+    import csv
+    import io
+    import json
+
+    from spinscope.render.table import render_csv
+
+    text = 'Он сказал: "нет, никогда"\nи ушёл.\n=SUM(A1) was typed, -5 degrees.\n'
+    doc = Document(id="csv-1", source="in/csv 1.txt", text=text)
+    doc.add_span("techniques", 0, text.index("и ушёл") + 6, "Loaded_Language", 0.8125)
+    doc.add_span(
+        "claims", text.index("нет"), text.index("никогда") + 7, "claim", 0.5,
+        attribution={"kind": "named", "source": "Он", "start": 0, "end": 2},
+    )  # fmt: skip
+    doc.add_span("entities", text.index("=SUM"), text.index("=SUM") + 8, "MISC")
+    doc.add_span("entities", text.index("-5"), text.index("-5") + 10, "QUANTITY")
+    doc.start_layer("boilerplate")  # computed, found nothing: no rows
+    out = render_csv(doc.to_dict())
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert rows[0] == ["doc_id", "source", "layer", "index", "start", "end", "text", "label",
+                       "score", "attrs"]  # fmt: skip
+    assert [(r[2], r[3], r[7]) for r in rows[1:]] == [
+        ("techniques", "0", "Loaded_Language"), ("claims", "0", "claim"),
+        ("entities", "0", "MISC"), ("entities", "1", "QUANTITY"),
+    ]  # fmt: skip
+    for row in rows[1:3]:
+        assert row[:2] == ["csv-1", "in/csv 1.txt"]
+        assert row[6] == text[int(row[4]) : int(row[5])]  # newline, quotes, comma kept
+    assert "\n" in rows[1][6] and float(rows[1][8]) == 0.8125 and rows[1][9] == ""
+    assert json.loads(rows[2][9]) == {"attribution": {"kind": "named", "source": "Он",
+                                                       "start": 0, "end": 2}}  # fmt: skip
+    # A spreadsheet must not run article text as a formula.
+    assert rows[3][6] == "'=SUM(A1)" and rows[4][6] == "'-5 degrees"
+    assert rows[3][8] == ""  # entities have no score

@@ -52,6 +52,7 @@ def layers() -> None:
         "  spinscope analyze article.txt\n\n"
         "  spinscope analyze page.html --format html --out report.html\n\n"
         "  spinscope analyze corpus/ --format jsonl --out results.jsonl\n\n"
+        "  spinscope analyze corpus/ --format csv --out findings.csv\n\n"
         "  cat article.txt | spinscope analyze - --format json\n\n"
         "  spinscope analyze https://example.org/story --layers boilerplate\n\n"
         "Exit codes: 0 every input analyzed, 1 some inputs failed (each named on stderr), "
@@ -75,7 +76,8 @@ def analyze(
             "-f",
             help="Output format: terminal (readable summary), json (the spinscope/1 contract), "
             "jsonl (one JSON object per line), html (self-contained report with highlights), "
-            "md (Markdown).",
+            "md (Markdown), csv (one row per finding: doc_id, source, layer, index, start, end, "
+            "text, label, score, attrs as JSON; one header line for all inputs).",
         ),
     ] = "terminal",
     out: Annotated[
@@ -83,8 +85,9 @@ def analyze(
         typer.Option(
             "--out",
             "-o",
-            help="Write here instead of stdout: a file for one input (or for jsonl), a folder "
-            "(created if needed) for several inputs, one file per input named by its id.",
+            help="Write here instead of stdout: a file for one input (or for jsonl and csv, "
+            "whatever the number of inputs), a folder (created if needed) for several inputs, "
+            "one file per input named by its id.",
         ),
     ] = None,
     layers_opt: Layers = None,
@@ -207,13 +210,14 @@ class _Sink:
         self.handle = None
         self.json_items: list[dict] = []
         self.used_names: set[str] = set()
+        self.header_written = False  # csv: one header line for all inputs
 
     def check(self) -> None:
         if self.out is None:
             if self.fmt == "html" and self.many:
                 raise ConfigError("--format html with several inputs needs --out FOLDER")
             return
-        to_dir = self.many and self.fmt != "jsonl"
+        to_dir = self._to_dir()
         if to_dir and self.out.exists() and not self.out.is_dir():
             raise ConfigError(f"--out {self.out} is a file, but several inputs need a folder")
         if not to_dir and self.out.is_dir():
@@ -221,8 +225,35 @@ class _Sink:
         if not to_dir and not self.out.parent.exists():
             raise ConfigError(f"--out {self.out}: folder {self.out.parent} does not exist")
 
+    def _to_dir(self) -> bool:
+        from spinscope.render import STREAMED
+
+        return self.many and self.fmt not in STREAMED
+
+    def _render(self, data: dict) -> str:
+        from spinscope.render import render
+
+        if self.fmt == "csv":
+            from spinscope.render.table import render_csv
+
+            text = render_csv(data, header=not self.header_written)
+            self.header_written = True
+            return text
+        return render(data, self.fmt, self.display_min_score)
+
+    def _stream(self, text: str) -> None:
+        """Append to the single output: stdout, or the --out file (opened on first use)."""
+        if self.out is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        if self.handle is None:
+            # newline="": the csv module writes its own line ends, also inside quoted fields.
+            self.handle = self.out.open("w", encoding="utf-8", newline="")
+        self.handle.write(text)
+
     def write(self, data: dict) -> None:
-        from spinscope.render import EXTENSIONS, render
+        from spinscope.render import EXTENSIONS
 
         if self.out is None:
             if self.fmt == "terminal":
@@ -234,17 +265,14 @@ class _Sink:
             elif self.fmt == "json" and self.many:
                 self.json_items.append(data)
             else:
-                sys.stdout.write(render(data, self.fmt, self.display_min_score))
-                sys.stdout.flush()
+                self._stream(self._render(data))
             return
-        if self.many and self.fmt != "jsonl":
+        if self._to_dir():
             self.out.mkdir(parents=True, exist_ok=True)
             path = self.out / (self._name(data["document"]["id"]) + EXTENSIONS[self.fmt])
-            path.write_text(render(data, self.fmt, self.display_min_score), encoding="utf-8")
+            path.write_text(self._render(data), encoding="utf-8")
             return
-        if self.handle is None:
-            self.handle = self.out.open("w", encoding="utf-8")
-        self.handle.write(render(data, self.fmt, self.display_min_score))
+        self._stream(self._render(data))
 
     def _name(self, doc_id: str) -> str:
         base = re.sub(r"[^\w.-]+", "_", doc_id).strip("._") or "document"
@@ -256,6 +284,12 @@ class _Sink:
         return name
 
     def close(self) -> None:
+        if self.fmt == "csv" and not self.header_written:
+            # Every input failed or found nothing: still a table, with its columns.
+            from spinscope.render.table import header_line
+
+            self._stream(header_line())
+            self.header_written = True
         if self.fmt == "json" and self.many and self.out is None:
             from spinscope.render import to_json
 

@@ -1,7 +1,8 @@
 """Renderers: every output is derived from ``Document.to_dict()`` (the spinscope/1 contract).
 
 Formats: ``json`` (one object), ``jsonl`` (one object per line), ``html`` (a self-contained
-report, all article content escaped), ``md`` (Markdown) and ``terminal`` (rich).
+report, all article content escaped), ``md`` (Markdown), ``csv`` (one row per finding) and
+``terminal`` (rich).
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-FORMATS = ("terminal", "json", "jsonl", "html", "md")
+FORMATS = ("terminal", "json", "jsonl", "html", "md", "csv")
 #: File extension per format, for ``--out DIR``.
-EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "html": ".html", "md": ".md", "terminal": ".txt"}
+EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "html": ".html", "md": ".md", "csv": ".csv",
+              "terminal": ".txt"}  # fmt: skip
+#: Formats whose outputs for several documents concatenate into one stream (one file).
+STREAMED = ("jsonl", "csv")
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -41,6 +45,10 @@ def render(data: dict[str, Any], fmt: str, display_min_score: float | None = Non
         from spinscope.render.markdown import render_markdown
 
         return render_markdown(data)
+    if fmt == "csv":
+        from spinscope.render.table import render_csv
+
+        return render_csv(data)
     if fmt == "terminal":
         from spinscope.render.terminal import render_plain
 

@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from spinscope.document import LAYER_KEYS, Document
-from spinscope.errors import ConfigError, InputError
+from spinscope.errors import ConfigError, ParameterError
 from spinscope.store import reprints as R
 from spinscope.store.migrations import migrate
+from spinscope.taxonomy import LABELS as PTC_TECHNIQUES
+from spinscope.taxonomy import SEMEVAL2023
 
 _TERM = re.compile(r"\w{2,}", re.UNICODE)
 SORTS = {
@@ -38,6 +40,15 @@ SORTS = {
     "ingested": "d.updated_at",
     "relevance": "relevance",
 }
+ORDERS = ("asc", "desc")
+#: Who a claim's source is, as the claims layer tells (the ``source_kind`` filter).
+SOURCE_KINDS = ("named", "vague", "self", "none")
+#: Stored documents carry the labels of either taxonomy (the ``taxonomy`` setting), so the
+#: ``technique`` filter takes both sets of names.
+TECHNIQUES = tuple(sorted({*SEMEVAL2023, *PTC_TECHNIQUES}))
+_TECHNIQUE_KEYS = {t.casefold() for t in TECHNIQUES}
+#: An ISO 639-1 or 639-3 code, as the language identifier writes them.
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
 #: Longest span text kept in the ``spans`` table (the full text is in the JSON).
 _SNIPPET = 500
 #: Bounds of search paging; beyond them the OFFSET overflows DuckDB's integers.
@@ -80,21 +91,81 @@ class Query:
     page: int = 1
     per_page: int = 25
 
-    def check(self) -> None:
-        """Raise InputError naming the first bad parameter (the API answers it with 422)."""
-        if self.sort not in SORTS:
-            raise InputError("sort", f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
-        if self.order not in ("asc", "desc"):
-            raise InputError("order", f"order must be 'asc' or 'desc', not {self.order!r}")
+    def check(self, stored_techniques: Sequence[str] = ()) -> None:
+        """Raise ParameterError naming the first bad parameter and the values it takes (the
+        API and the pages answer it with 400): a filter with a value nothing can have would
+        otherwise match nothing, silently. Closed sets are matched ignoring case, and the
+        value is put back in its stored spelling. ``stored_techniques``: labels found in the
+        store besides the taxonomies' (a third-party analyzer's), also accepted."""
+        self.sort = _one_of("sort", self.sort, tuple(SORTS))
+        self.order = _one_of("order", self.order, ORDERS)
+        if self.technique is not None:
+            self.technique = _technique(self.technique, stored_techniques)
+        if self.source_kind is not None:
+            self.source_kind = _one_of("source_kind", self.source_kind, SOURCE_KINDS)
+        if self.language is not None:
+            if not _LANGUAGE.fullmatch(self.language.lower()):
+                raise ParameterError(
+                    "language",
+                    f"{_shown(self.language)} is not a language code; use a 2- or 3-letter "
+                    "ISO 639 code such as en, ru or uk",
+                )
+            self.language = self.language.lower()
         if not 1 <= self.page <= MAX_PAGE:
-            raise InputError("page", f"must be from 1 to {MAX_PAGE:,}, not {self.page}")
+            raise ParameterError("page", f"must be from 1 to {MAX_PAGE:,}, not {self.page}")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise InputError("per_page", f"must be from 1 to {MAX_PER_PAGE}, not {self.per_page}")
+            raise ParameterError(
+                "per_page", f"must be from 1 to {MAX_PER_PAGE}, not {self.per_page}"
+            )
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if value and not _valid_date(value):
                 example = "2024-05-31 (or a month 2024-05, a year 2024)"
-                raise InputError(name, f"{value!r} is not a date like {example}")
+                raise ParameterError(name, f"{_shown(value)} is not a date like {example}")
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for an error message, cut when long (it comes from a URL)."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def _pick(name: str, value: str, allowed: Iterable[str]) -> str | None:
+    """The member of ``allowed`` spelt ``value``, else the one equal to it ignoring case;
+    None when there is none. Two members that differ only in case (PTC's
+    ``Appeal_to_fear-prejudice``, SemEval's ``Appeal_to_Fear-Prejudice``) need the exact one."""
+    allowed = list(dict.fromkeys(allowed))
+    if value in allowed:
+        return value
+    found = [a for a in allowed if a.casefold() == value.casefold()]
+    if len(found) > 1:
+        raise ParameterError(
+            name, f"{_shown(value)} could be {' or '.join(found)}; give one exactly"
+        )
+    return found[0] if found else None
+
+
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    """The member of ``allowed`` that ``value`` names (ignoring case), else ParameterError."""
+    found = _pick(name, value, allowed)
+    if found is None:
+        raise ParameterError(
+            name, f"unknown {name} {_shown(value)}; use one of {', '.join(allowed)}"
+        )
+    return found
+
+
+def _technique(value: str, stored: Sequence[str]) -> str:
+    found = _pick("technique", value, [*TECHNIQUES, *stored])
+    if found is None:
+        others = sorted(set(stored) - set(TECHNIQUES))
+        also = f", or one found in this store ({', '.join(others)})" if others else ""
+        raise ParameterError(
+            "technique",
+            f"unknown technique {_shown(value)}; use one of the {len(SEMEVAL2023)} SemEval-2023 "
+            f"names ({', '.join(SEMEVAL2023)}) or the {len(PTC_TECHNIQUES)} PTC names "
+            f"({', '.join(PTC_TECHNIQUES)}){also}",
+        )
+    return found
 
 
 @dataclass
@@ -300,9 +371,20 @@ class Store:
         )
         return None if raw is None else json.loads(raw)
 
+    def check(self, query: Query) -> Query:
+        """``query`` checked (see :meth:`Query.check`); a technique label that is in neither
+        taxonomy is also accepted when stored documents carry it. Returns ``query``."""
+        stored: list[str] = []
+        if query.technique and query.technique.casefold() not in _TECHNIQUE_KEYS:
+            # Rare (a misspelling, or a third-party label): worth one scan of the labels.
+            sql = "SELECT DISTINCT label FROM spans WHERE layer = 'techniques' ORDER BY 1"
+            stored = [r["label"] for r in self._rows(sql) if r["label"] is not None]
+        query.check(stored)
+        return query
+
     def search(self, query: Query) -> Page:
         """One page of documents matching ``query``, with counts of their findings."""
-        query.check()
+        self.check(query)
         where, params = ["TRUE"], []
         terms = list(dict.fromkeys(terms_of(query.q)))
         with_terms = bool(terms)
@@ -620,4 +702,3 @@ def _save_one(cur: Any, item: _Prepared) -> str:
     if item.signature is not None:
         cur.execute("INSERT INTO signatures VALUES (?, ?)", [key, item.signature])
     return key
-

@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi import Query as Param
 from pydantic import BaseModel, Field
 
 from spinscope.store import stats as S
+from spinscope.store.db import SORTS, SOURCE_KINDS
 from spinscope.web.guard import HTTPProblem, check_token
 from spinscope.web.inputs import query_from
 
@@ -149,19 +151,21 @@ def router(ex: Any) -> APIRouter:
         request: Request,
         q: str = "",
         outlet: str | None = None,
-        language: str | None = None,
-        technique: str | None = None,
-        source_kind: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        sort: str | None = None,
-        order: str = "desc",
+        language: str | None = Param(None, description="2- or 3-letter ISO 639 code (en, ru)."),
+        technique: str | None = Param(
+            None, description="A SemEval-2023 or PTC technique name (e.g. Loaded_Language)."
+        ),
+        source_kind: str | None = Param(None, description=" | ".join(SOURCE_KINDS)),
+        date_from: str | None = Param(None, description="2024-05-31, 2024-05 or 2024."),
+        date_to: str | None = Param(None, description="2024-05-31, 2024-05 or 2024."),
+        sort: str | None = Param(None, description=" | ".join(SORTS)),
+        order: str = Param("desc", description="asc | desc"),
         page: int = 1,
-        per_page: int = 25,
+        per_page: int = Param(25, description="1 to 200."),
     ) -> dict[str, Any]:
         """Full-text search (all words must occur; "quoted phrases" match exactly) with
-        filters. `sort`: relevance, published, title, outlet, words, techniques, claims,
-        ingested."""
+        filters. An unknown parameter or a value a parameter does not take is answered 400
+        with a message naming the parameter and the values it takes."""
         query = query_from(request.query_params)
         result = ex.store.search(query)
         return {
@@ -173,9 +177,10 @@ def router(ex: Any) -> APIRouter:
         }
 
     @api.get("/stats", summary="Corpus statistics")
-    def stats() -> dict[str, Any]:
+    def stats(request: Request) -> dict[str, Any]:
         """Counts plus every dashboard table (techniques per outlet per 1,000 words, over
         time, top sources, vague-source share, places, events) as columns and rows."""
+        ex.store.check(query_from(request.query_params))  # as on the dashboard
         tables = {}
         for name, (title, fn) in S.TABLES.items():
             cols, rows = fn(ex.store)

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spinscope import __version__
 from spinscope.config import Settings
 from spinscope.errors import SpinscopeError
+from spinscope.render.table import safe_cell
 from spinscope.store import Store
 from spinscope.store import corpus as C
 from spinscope.store import stats as S
@@ -236,9 +237,17 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError) -> Any:
+        # A bad query or path parameter is a bad request (400, like the parameters the store
+        # checks); a JSON body that is malformed or of the wrong shape stays 422.
         first = err.errors()[0] if err.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return problem_response(request, 422, f"{where}: {first.get('msg', 'invalid request')}")
+        loc = [str(p) for p in first.get("loc", ())]
+        in_body = loc[:1] == ["body"]
+        where = ".".join(loc[1:] if loc[:1] in (["body"], ["query"], ["path"]) else loc)
+        where = where or (loc[0] if loc else "request")
+        if first.get("type") == "json_invalid":
+            where = "body"  # its loc is a character position
+        status = 422 if in_body else 400
+        return problem_response(request, status, f"{where}: {first.get('msg', 'invalid request')}")
 
     @app.exception_handler(Exception)
     async def crash(request: Request, err: Exception) -> Any:
@@ -302,11 +311,13 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request) -> Any:
+        ex.store.check(query_from(request.query_params))  # a bad filter is a 400
         return render(request, "dashboard.html.j2", overview=S.overview(ex.store),
                       panels=_panels(ex.store))  # fmt: skip
 
     @app.get("/dashboard/{name}.csv", include_in_schema=False)
-    def dashboard_csv(name: str) -> Response:
+    def dashboard_csv(request: Request, name: str) -> Response:
+        ex.store.check(query_from(request.query_params))
         if name not in S.TABLES:
             raise HTTPProblem(404, f"no table {name!r}; tables: {', '.join(S.TABLES)}")
         cols, rows = S.TABLES[name][1](ex.store)
@@ -314,7 +325,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         writer = csv.writer(buf)
         writer.writerow(cols)
         # A leading = + - @ would make spreadsheets evaluate article text as a formula.
-        writer.writerows([[_csv_safe(v) for v in row] for row in rows])
+        writer.writerows([[safe_cell(v) for v in row] for row in rows])
         return Response(
             buf.getvalue(), media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
@@ -348,12 +359,6 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, Any]:
         return {"ok": True, "articles": ex.store.count(), "queued": ex.queue.pending}
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 def _entry_name(entry: str) -> str:

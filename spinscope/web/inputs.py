@@ -13,10 +13,27 @@ from spinscope.store import Query
 from spinscope.web.guard import HTTPProblem
 
 PER_PAGE = 25
+#: The parameters of the articles page, the search API and the dashboard.
+PARAMETERS = (
+    "q", "outlet", "language", "technique", "source_kind", "date_from", "date_to", "sort",
+    "order", "page", "per_page",
+)  # fmt: skip
 
 
 def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
-    """A store Query from request parameters (empty values mean no filter)."""
+    """A store Query from request parameters (empty values mean no filter), to be checked
+    by ``Store.check`` (``Store.search`` does).
+
+    A misspelt or repeated parameter, or a page number that is not a number, is an
+    HTTPProblem 400 naming it: otherwise it would be ignored, silently.
+    """
+    for name in dict.fromkeys(params.keys()):
+        if name not in PARAMETERS:
+            raise HTTPProblem(
+                400, f"unknown parameter {name[:60]!r}; the parameters are {', '.join(PARAMETERS)}"
+            )
+        if len(params.getlist(name)) > 1:
+            raise HTTPProblem(400, f"{name}: given {len(params.getlist(name))} times; give it once")
 
     def get(name: str) -> str | None:
         value = params.get(name)
@@ -27,7 +44,7 @@ def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
         try:
             return int(value) if value is not None else default
         except ValueError:
-            raise HTTPProblem(422, f"{name}: must be a whole number, not {value!r}") from None
+            raise HTTPProblem(400, f"{name}: must be a whole number, not {value[:60]!r}") from None
 
     page, per = whole("page", 1), whole("per_page", per_page)
     q = get("q") or ""

@@ -90,6 +90,24 @@ def test_search_then_open_an_article_with_its_highlights(server: str, page: Any)
     assert page.problems == []  # type: ignore[attr-defined]
 
 
+def test_a_bad_filter_in_the_address_bar_gets_a_400_page_naming_the_values(
+    server: str, page: Any
+) -> None:
+    response = page.goto(server + "/?technique=Nonexistent&outlet=b.example")
+    assert response.status == 400
+    message = page.inner_text("#error-message")
+    assert message.startswith("technique: unknown technique 'Nonexistent'; use one of")
+    assert "Appeal_to_Time" in message and "Black-and-White_Fallacy" in message  # both sets
+    response = page.goto(server + "/dashboard?source_kind=<img src=x onerror=window.__xss=1>")
+    assert response.status == 400
+    message = page.inner_text("#error-message")
+    assert "<img src=x" in message and "named, vague, self, none" in message  # shown as text
+    assert page.locator("main img").count() == 0 and page.evaluate("window.__xss") is None
+    # Chromium logs each 400 document load as a console error; nothing else may appear.
+    problems = [p for p in page.problems if "status of 400 (Bad Request)" not in p]  # type: ignore[attr-defined]
+    assert problems == [] and len(page.problems) == 2  # type: ignore[attr-defined]
+
+
 def test_reprints_show_as_also_published(server: str, page: Any) -> None:
     page.goto(server + "/?q=levee+postponed&sort=published&order=desc")
     page.click("text=Thousands evacuated as levee collapses in Port Elsby")

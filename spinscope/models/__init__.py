@@ -6,6 +6,7 @@ and each model is loaded once per process.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ def onnx_session(path: str, threads: int = 0) -> Any:
         raise ModelError(f"model file {path} is missing; reinstall spinscope or retrain it")
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # A worker process of ``--workers N`` gets its share of the cores (spinscope.workers).
+    threads = threads or int(os.environ.get("SPINSCOPE_THREADS", "0") or 0)
     if threads:
         opts.intra_op_num_threads = threads
     try:

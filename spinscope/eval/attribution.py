@@ -148,53 +148,34 @@ def read_docs_jsonl(path: Path) -> list[tuple[str, list[BratAttribution]]]:
     "attribution"}]}`` where ``label`` is Source, Cue or Content and spans with the same
     ``attribution`` value form one attribution (each needs a Cue). Other labels are skipped.
     Raises InputError naming the line of a malformed one."""
-    import json
-
     from spinscope.errors import InputError
+    from spinscope.eval.docs_jsonl import iter_docs, resolve
 
-    if path.is_dir():
-        path = path / "docs.jsonl"
-    if not path.is_file():
-        raise InputError(str(path), "no such file (expected a docs.jsonl file or its folder)")
     out = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+    for n, row in iter_docs(path):
+        where = f"{resolve(path)}:{n}"
+        text = row["text"]
+        groups: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for span in row["spans"]:
+            part = _PARTS.get(str(span.get("label")).lower())
+            if part is None:
                 continue
-            where = f"{path}:{n}"
-            try:
-                row = json.loads(line)
-                text, spans = row["text"], row.get("spans", [])
-                if not isinstance(text, str) or not isinstance(spans, list):
-                    raise TypeError
-            except (json.JSONDecodeError, KeyError, TypeError):
-                raise InputError(where, 'expected {"id", "text", "spans": [...]}') from None
-            groups: dict[str, dict[str, list[tuple[int, int]]]] = {}
-            for span in spans:
-                try:
-                    part = _PARTS.get(str(span["label"]).lower())
-                    start, end = int(span["start"]), int(span["end"])
-                except (KeyError, TypeError, ValueError):
-                    raise InputError(where, "each span needs start, end and label") from None
-                if part is None:
-                    continue
-                if not 0 <= start < end <= len(text):
-                    raise InputError(where, f"span {start}:{end} is outside the text")
-                if "attribution" not in span:
-                    problem = f'{span["label"]} span {start}:{end} has no "attribution" value'
-                    raise InputError(where, problem)
-                group = groups.setdefault(str(span["attribution"]), {})
-                group.setdefault(part, []).append((start, end))
-            gold = []
-            for name, parts in groups.items():
-                if "cue" not in parts:
-                    raise InputError(where, f"attribution {name!r} has no Cue span")
-                gold.append(BratAttribution(
-                    cue=tuple(sorted(parts["cue"])),
-                    source=tuple(sorted(parts.get("source", []))),
-                    content=tuple(sorted(parts.get("content", []))),
-                ))  # fmt: skip
-            out.append((text, gold))
+            start, end = span["start"], span["end"]
+            if "attribution" not in span:
+                problem = f'{span["label"]} span {start}:{end} has no "attribution" value'
+                raise InputError(where, problem)
+            group = groups.setdefault(str(span["attribution"]), {})
+            group.setdefault(part, []).append((start, end))
+        gold = []
+        for name, parts in groups.items():
+            if "cue" not in parts:
+                raise InputError(where, f"attribution {name!r} has no Cue span")
+            gold.append(BratAttribution(
+                cue=tuple(sorted(parts["cue"])),
+                source=tuple(sorted(parts.get("source", []))),
+                content=tuple(sorted(parts.get("content", []))),
+            ))  # fmt: skip
+        out.append((text, gold))
     return out
 
 

@@ -19,8 +19,6 @@ fixed split to tune on one half and report the other.
 
 from __future__ import annotations
 
-import json
-import math
 import statistics
 import time
 import zlib
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import ConfigError, InputError
+from spinscope.eval.docs_jsonl import DocsLineError, haversine_km, iter_docs, resolve
 
 _TYPES = {"PERSON": "PER", "ORG": "ORG", "PLACE": "LOC"}
 WITHIN_KM = 50.0
@@ -36,35 +35,18 @@ WITHIN_KM = 50.0
 
 def read_docs(path: Path) -> list[dict[str, Any]]:
     """The documents of ``path`` (a docs.jsonl file or a folder holding one)."""
-    if path.is_dir():
-        path = path / "docs.jsonl"
-    if not path.is_file():
-        raise InputError(str(path), "no such file (expected docs.jsonl or a folder holding one)")
     docs = []
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                text = doc["text"]
-                for s in doc.get("spans", []):
-                    if not (isinstance(s["start"], int) and isinstance(s["end"], int)
-                            and 0 <= s["start"] < s["end"] <= len(text)):  # fmt: skip
-                        raise ValueError(f"span {s['start']}:{s['end']} outside the text")
-            except (ValueError, KeyError, TypeError) as err:
-                raise InputError(str(path), f"line {n}: not a document ({err})") from None
+    try:
+        for n, doc in iter_docs(path):
             doc.setdefault("id", f"line-{n}")
             docs.append(doc)
+    except DocsLineError as err:
+        problem = f"line {err.line}: not a document ({err.problem})"
+        raise InputError(str(resolve(path)), problem) from None
     return docs
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+km = haversine_km
 
 
 def _prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict[str, float]:

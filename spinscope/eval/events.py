@@ -185,35 +185,16 @@ def group_of(item: dict[str, Any]) -> str:
 
 
 def read_docs(path: Path) -> list[dict[str, Any]]:
-    """Documents of a realnews ``docs.jsonl`` file (or a folder holding one).
+    """Documents of a realnews ``docs.jsonl`` file (or a folder holding one), each span with
+    a ``label`` (an event type, ``metaphor`` …). Raises :class:`InputError` naming the file
+    (and line) for a missing file or a bad line."""
+    from spinscope.eval.docs_jsonl import iter_docs, resolve
 
-    Raises :class:`InputError` naming the file (and line) for a missing file or a bad line.
-    """
-    if path.is_dir():
-        path = path / "docs.jsonl"
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "is a directory without docs.jsonl") from None
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8 text") from None
     docs = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{n}", f"not JSON ({err.msg})") from None
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise InputError(f"{path}:{n}", 'expected an object with a string "text"')
-        spans = item.get("spans", [])
-        if not isinstance(spans, list) or not all(
-            isinstance(s, dict) and isinstance(s.get("label"), str) for s in spans
-        ):
-            raise InputError(f"{path}:{n}", '"spans" must be a list of objects with a "label"')
+    for n, item in iter_docs(path):
+        if not all(isinstance(s.get("label"), str) for s in item["spans"]):
+            problem = '"spans" must be a list of objects with a "label"'
+            raise InputError(f"{resolve(path)}:{n}", problem)
         item.setdefault("id", f"line-{n}")
         docs.append(item)
     return docs

@@ -30,7 +30,6 @@ NER
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections.abc import Iterator
@@ -39,7 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.errors import InputError
+from spinscope.eval.docs_jsonl import haversine_km, iter_docs, resolve
 from spinscope.geo.gazetteer import DEMONYM_WORDS
+
+__all__ = ["GoldDoc", "haversine_km", "predict", "read_docs", "score_ner", "score_places"]
 
 
 @dataclass
@@ -56,61 +58,19 @@ def read_docs(path: Path, part: str = "all") -> list[GoldDoc]:
 
     ``part`` picks a fixed half for tune/check work: ``a`` = lines 1, 3, 5 …, ``b`` =
     lines 2, 4, 6 … (counting non-empty lines), ``all`` = every line. Raises
-    :class:`InputError` naming the file and line for anything malformed.
+    :class:`InputError` naming the file and line for anything malformed
+    (:mod:`spinscope.eval.docs_jsonl` checks the lines).
     """
-    if path.is_dir():
-        path = path / "docs.jsonl"
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")  # not splitlines: U+2028 in texts
-    except FileNotFoundError:
-        raise InputError(
-            str(path), "no such file (expected a docs.jsonl file or a folder holding one)"
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError(str(path), "not UTF-8 text") from None
-    except OSError as err:
-        raise InputError(str(path), f"cannot read it ({err.strerror})") from None
     if part not in ("all", "a", "b"):
         raise InputError(str(path), f"unknown part {part!r}; use all, a or b")
-    docs: list[GoldDoc] = []
-    seen = 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen % 2 == (0 if part == "a" else 1) and part != "all":
-            continue
-        docs.append(_parse_line(path, n, line))
+    docs = [
+        GoldDoc(str(item.get("id", n)), item["text"], item["spans"])
+        for k, (n, item) in enumerate(iter_docs(path))
+        if part == "all" or k % 2 == (0 if part == "a" else 1)
+    ]
     if not docs:
-        raise InputError(str(path), "no documents in the file")
+        raise InputError(str(resolve(path)), "no documents in the file")
     return docs
-
-
-def _parse_line(path: Path, n: int, line: str) -> GoldDoc:
-    where = f"{path}:{n}"
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise InputError(where, f"not JSON ({err.msg})") from None
-    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-        raise InputError(where, 'expected an object with a string "text"')
-    spans = item.get("spans", [])
-    if not isinstance(spans, list):
-        raise InputError(where, '"spans" must be a list')
-    text = item["text"]
-    for k, sp in enumerate(spans, 1):
-        ok = isinstance(sp, dict) and all(
-            isinstance(sp.get(key), int) and not isinstance(sp.get(key), bool)
-            for key in ("start", "end")
-        )
-        if not ok or not 0 <= sp["start"] < sp["end"] <= len(text):
-            raise InputError(
-                where, f"span {k} needs integer start < end within the text (0..{len(text)})"
-            )
-        for key in ("lat", "lon"):
-            if sp.get(key) is not None and not isinstance(sp[key], int | float):
-                raise InputError(where, f"span {k}: {key} must be a number")
-    return GoldDoc(str(item.get("id", n)), text, spans)
 
 
 def predict(docs: list[GoldDoc], batch_size: int = 8) -> Iterator[tuple[GoldDoc, list[Any]]]:
@@ -147,14 +107,6 @@ def _match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> list[tup
             used_p.add(pi)
             out.append((gi, pi))
     return out
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _prf(hits_p: int, n_pred: int, hits_g: int, n_gold: int) -> dict[str, float]:

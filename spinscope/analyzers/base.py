@@ -149,7 +149,7 @@ def language_of(doc: Document) -> Guess:
     from spinscope.language.identify import Guess, identify, script_of
 
     if doc.meta.language and doc.meta.language_confidence is not None:
-        script = script_of(doc.text[:20000])
+        script = script_of(doc.text[:5000])
         return Guess(doc.meta.language, doc.meta.language_confidence, script)
     return identify(doc.text)
 

@@ -206,6 +206,57 @@ def test_score_computes_checkthat_map_mrr_and_recall(invoke, tmp_path: Path) -> 
     assert float(got["recall@5"]) == pytest.approx((1 + 1) / 3, abs=1e-4)
 
 
+# -- reading both texts of a pair ---------------------------------------------------------
+
+
+def test_hashtags_and_handles_count_as_their_words_in_the_lexical_score() -> None:
+    from spinscope.narratives.lexical import TfidfIndex, terms
+
+    assert {"fake", "donald", "trump"} <= set(terms("#FakeNews from @realDonaldTrump"))
+    index = TfidfIndex(["Donald Trump said the news was fake", "Vaccines contain microchips"])
+    scores = index.scores(["#FakeNews says @realDonaldTrump https://t.co/x1"])[0]
+    assert scores[0] > 0.5 and scores[1] == 0
+
+
+def test_pair_features_compare_numbers_negation_names_and_script() -> None:
+    from spinscope.narratives.pairs import PAIR_FEATURES, pair_features, side
+
+    def feats(query: str, entry: str) -> dict[str, float]:
+        return dict(zip(PAIR_FEATURES, pair_features(side(query), side(entry), {}), strict=True))
+
+    entry = "Ukraine has lost half of its population over the past 30 years, says Kravchuk"
+    same = feats("Kravchuk says Ukraine lost half its population in 30 years", entry)
+    assert same["numbers"] == 1 and same["negation"] == 0 and same["script"] == 0
+    assert same["cover"] > 0.6 and same["names"] == 1
+    other = feats("Ukraine has not lost 12 percent of its population, says Kuchma", entry)
+    assert other["numbers"] == -1 and other["negation"] == 1 and other["names"] == 0
+    assert other["cover"] < same["cover"]
+    russian = feats("Кравчук: Украина потеряла половину населения за 30 лет", entry)
+    assert russian["script"] == 1 and russian["cover"] == russian["names"] == 0
+    assert feats("Ukraine lost people", "The head of the Ukrainian secret…")["truncated"] == 1
+
+
+def test_search_reranks_the_first_stage_candidates_and_scores_stay_in_rank_order(
+    catalog: Path,
+) -> None:
+    from spinscope.narratives.index import open_index
+    from spinscope.narratives.search import FEATURES, Searcher, linear, params
+
+    searcher = Searcher(open_index(catalog))
+    texts = ["Secret labs in Lakeland make a virus", "Ostland's grain is full of pesticides"]
+    for matches in searcher.search(texts, top=4):
+        assert [m.rank for m in matches] == [1, 2, 3, 4]
+        assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    from spinscope.narratives.index import encode_queries
+
+    _, feats = searcher.candidates(encode_queries(texts), texts, 12)
+    assert feats.shape == (2, 12, len(FEATURES))
+    # The score of a match is the re-ranker's logit of its features, not the first stage.
+    top = searcher.rank(encode_queries(texts), texts, 1)
+    expected = linear(feats, params()["rerank"]).max(axis=1)
+    assert [m[0].score for m in top] == pytest.approx(expected.tolist(), abs=1e-5)
+
+
 # -- the layer -----------------------------------------------------------------------------
 
 ARTICLE = (
@@ -239,7 +290,9 @@ def test_the_layer_marks_the_title_and_the_claim_that_repeat_a_catalog_entry(
     assert {item["query"] for item in found} == {"title", "claim"}
     assert not any("bus lanes" in item["text"] for item in found)
     prov = {p["analyzer"]: p for p in data["provenance"]}
-    assert "narratives" in prov
+    # Measured scores keyed by evaluation set, real articles first (tweets come after).
+    first = next(iter(prov["narratives"]["metrics"]))
+    assert "real-article" in first and "CheckThat" not in first
 
 
 def test_a_russian_claim_is_matched_to_the_english_catalog_entry(catalog: Path) -> None:
@@ -253,6 +306,15 @@ def test_a_russian_claim_is_matched_to_the_english_catalog_entry(catalog: Path) 
     found = data["narratives"]
     assert [item["entry"] for item in found] == [LABS]
     assert found[0]["text"].startswith("Чиновники Лейкленда") and found[0]["query"] == "claim"
+
+
+def test_a_small_catalog_gets_a_note_that_the_probability_runs_high(catalog: Path) -> None:
+    data = _analyze(ARTICLE, catalog=catalog).to_dict()
+    notes = [w for w in data["document"]["warnings"] if w.startswith("narratives: catalog")]
+    assert notes == [
+        "narratives: catalog catalog.csv has 12 entries; the same-claim probability is fitted "
+        "on catalogs of about 10,000 and runs high on small ones (treat its matches as leads)"
+    ]
 
 
 def test_without_a_catalog_the_layer_is_absent_with_a_note(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@
    :mod:`spinscope.narratives.lexical`, and picks the TF-IDF weight (e5 weight 1) that gives
    the best MAP@5 on train.
 3. Prints MAP@5, MRR, Recall@1/5 on train and dev for e5 alone, TF-IDF alone and the mix.
-4. With --write, stores the weight in spinscope/narratives/params.json (calibration and
-   threshold are kept: they come from research/narratives/calibrate.py).
+4. With --write, stores the weight in spinscope/narratives/params.json (the re-ranker, the
+   same-claim model and the threshold are kept: research/narratives/pairclf.py fits them,
+   and tunes this weight too, on the same train split).
 
 The same dev numbers come from the shipped command line:
 

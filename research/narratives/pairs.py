@@ -10,7 +10,8 @@ list is ``KEYWORDS``): 700 Russian, 700 English and 400 Ukrainian drawn with a f
 Each is searched in the catalog index; the best entry becomes a candidate pair, written with
 its source file, character offsets, entry id, both texts, the e5 and TF-IDF cosines and the
 probability of the shipped calibration. The labelled set, ``pairs.tsv``, keeps the offsets and
-ids only (the texts stay in the corpora); ``calibrate.py`` reads them back.
+ids only (the texts stay in the corpora); ``pairclf.py`` reads them back, and
+``select_pairs2.py`` draws the second labelled set, ``pairs2.tsv``, from the same candidates.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@
 - :mod:`~spinscope.narratives.index` embeds a catalog once (multilingual-e5) into an index
   stored beside it, keyed by the encoder's version;
 - :mod:`~spinscope.narratives.search` ranks catalog entries for query texts (e5 cosine and
-  TF-IDF cosine combined, weights tuned on CheckThat! 2020 train) and gives the calibrated
-  probability that a match states the same claim.
+  TF-IDF cosine combined, weights tuned on CheckThat! 2020 train), re-ranks the best with
+  the pair features of :mod:`~spinscope.narratives.pairs` (what the two texts share besides
+  their topic) and gives the probability that a match states the same claim.
 
 The ``narratives`` layer itself is :mod:`spinscope.analyzers.narratives`.
 """

@@ -26,6 +26,7 @@ from spinscope.narratives.catalog import Catalog, CatalogError, Entry, read_cata
 
 if TYPE_CHECKING:
     from spinscope.narratives.lexical import TfidfIndex
+    from spinscope.narratives.pairs import PairFeaturizer
 
 FORMAT = 1
 BATCH = 64
@@ -86,6 +87,12 @@ class Index:
         from spinscope.narratives.lexical import TfidfIndex
 
         return TfidfIndex([e.text for e in self.entries])
+
+    @cached_property
+    def pairs(self) -> PairFeaturizer:
+        from spinscope.narratives.pairs import PairFeaturizer
+
+        return PairFeaturizer([e.text for e in self.entries])
 
     @property
     def name(self) -> str:

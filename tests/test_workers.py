@@ -48,6 +48,8 @@ def test_ingest_with_workers_stores_the_same_documents_in_the_same_order(  # typ
         result = invoke("ingest", str(folder), *args, "--workers", workers, "-q")
         assert result.exit_code == 1, result.output
         with duckdb.connect(str(db), read_only=True) as con:
-            stored.append(con.execute("SELECT doc_id, data FROM documents ORDER BY rowid").fetchall())
+            stored.append(
+                con.execute("SELECT doc_id, data FROM documents ORDER BY rowid").fetchall()
+            )
     assert [doc_id for doc_id, _ in stored[0]] == ["a0", "a1", "a2", "a4", "a5"]
     assert stored[0] == stored[1]

@@ -21,6 +21,7 @@ from typing import Any
 from spinscope.config import Settings
 from spinscope.errors import ConfigError
 from spinscope.scale.batch import Shard, ShardResult
+from spinscope.scale.workers import cores
 
 #: Object store of a local Ray instance: shards travel as a few KB of inputs each.
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
@@ -44,7 +45,8 @@ class ShardActor:
         from spinscope.pipeline import load_pipeline
         from spinscope.scale.workers import set_threads
 
-        set_threads(threads)  # before any model session starts
+        if threads:
+            set_threads(threads)  # before any model session starts
         self.settings, self.out = settings, out
         self.pipeline = load_pipeline(settings)
 
@@ -85,7 +87,8 @@ def run(
     context.enable_progress_bars = False  # the CLI draws its own
     for name in ("ray", "ray.data"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    threads = 1 if not address else 0
+    # Locally the actors share this machine's cores; on a cluster each node decides.
+    threads = max(1, cores() // workers) if not address else 0
     rows = [{"shard": pickle.dumps(s)} for s in shards]
     dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
         ShardActor,

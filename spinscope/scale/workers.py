@@ -204,11 +204,6 @@ class WorkerPool:
             )
         return self._pool
 
-    def pids(self) -> list[int]:
-        """Process ids of the running workers (for tests and progress reports)."""
-        procs = getattr(self._pool, "_processes", None) or {}
-        return list(procs)
-
     def _restart(self) -> None:
         assert self._pool is not None
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -24,9 +24,9 @@ start=$(date +%s.%N)
 run=$!
 # Half-way, kill one Ray actor (a worker holding models and, likely, a shard in flight).
 while kill -0 "$run" 2>/dev/null; do
-  done_now=$(ls "$out/_done" 2>/dev/null | wc -l)
+  done_now=$(find "$out/_done" -type f 2>/dev/null | wc -l || true)
   if [ "$done_now" -ge $((shards / 2)) ]; then
-    victim=$(ps -eo pid=,args= | awk '/ray::MapWorker/ && !/awk/ {print $1; exit}')
+    victim=$(ps -eo pid=,args= | awk '/ray::MapWorker/ && !/awk/ {print $1; exit}' || true)
     if [ -n "$victim" ]; then
       echo "killing actor $victim after $done_now of $shards shards ($(date +%T))"
       kill -9 "$victim"

@@ -202,3 +202,15 @@ def test_the_same_article_gives_the_same_bytes_sequential_workers_and_ray(  # ty
         str(p) for p in folder.iterdir()
     )  # none lost, none twice
     assert dumped(out) == expected
+
+
+def test_a_dataset_folder_that_cannot_be_written_is_one_line_not_a_traceback(  # type: ignore[no-untyped-def]
+    invoke, tmp_path: Path
+) -> None:
+    folder = _inputs(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    (out / "_done").mkdir(parents=True)
+    (out / "_tmp").write_text("a file where the dataset's work folder goes", encoding="utf-8")
+    result = invoke("batch", str(folder), "--out", str(out), "-l", LAYERS, "--workers", "1")
+    assert result.exit_code == 1
+    assert "cannot write the dataset in" in result.output and "Traceback" not in result.output

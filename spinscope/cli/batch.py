@@ -172,6 +172,8 @@ def _run(B, paths, out, settings, engine, workers, shard_size, address, quiet): 
             )  # fmt: skip
         except ConfigError as err:
             raise fail(str(err)) from None
+        except OSError as err:  # the dataset folder: full disk, no permission
+            raise fail(f"cannot write the dataset in {out}: {err.strerror or err}", 1) from None
 
 
 def _summary(report, out: Path) -> str:  # type: ignore[no-untyped-def]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from spinscope import ingest_run as C
 from spinscope.config import Settings, load_settings
 from spinscope.store import Store
-from spinscope.store import corpus as C
 from spinscope.web import create_app
 
 from .conftest import ARTICLE
@@ -103,10 +103,11 @@ def test_api_ingest_answers_per_item_and_stores_the_good_one(
 def test_the_web_worker_batch_reports_each_item(
     monkeypatch: pytest.MonkeyPatch, small_parser: None
 ) -> None:
+    from spinscope.scale import workers as SW
     from spinscope.web import worker as W
 
-    monkeypatch.setattr(W, "_pipeline", None)
-    W._init(Settings(layers=["entities"]))
+    monkeypatch.setattr(SW, "_pipeline", None)
+    SW.init_worker(Settings(layers=["entities"]), 0)
     out = W._analyze_many([C.text_item(ARTICLE), C.text_item(BIG)])
     kinds = sorted(kind for _, kind, _ in out)
     assert kinds == ["error", "ok"]
@@ -250,14 +251,15 @@ def test_the_web_worker_answers_each_item_when_the_models_cannot_load(
 ) -> None:
     import spinscope.pipeline
     from spinscope.errors import ModelError
+    from spinscope.scale import workers as SW
     from spinscope.web import worker as W
 
     def broken(settings: Settings) -> None:
         raise ModelError("model file missing")
 
-    monkeypatch.setattr(W, "_pipeline", None)
+    monkeypatch.setattr(SW, "_pipeline", None)
     monkeypatch.setattr(spinscope.pipeline, "load_pipeline", broken)
-    W._init(Settings(layers=["boilerplate"]))
+    SW.init_worker(Settings(layers=["boilerplate"]), 0)
     out = W._analyze_many([C.text_item(ARTICLE), C.Probe("https://news.example/a")])
     assert out == [
         ("pasted:text", "error", "model file missing"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from spinscope import ingest_run as C
 from spinscope.config import load_settings
 from spinscope.document import Document
 from spinscope.pipeline import load_pipeline
 from spinscope.store import Store
-from spinscope.store import corpus as C
 from spinscope.store import reprints as R
 from tests.e2e.corpus import DATA
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from spinscope import ingest_run as C
 from spinscope.config import load_settings
 from spinscope.pipeline import load_pipeline
 from spinscope.store import Store
-from spinscope.store import corpus as C
 from spinscope.web import AnalyzeQueue, create_app, is_loopback, resolve_token
 from spinscope.web.guard import HTTPProblem
 from tests.e2e.corpus import DATA, hand_doc

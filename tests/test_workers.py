@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from spinscope.workers import auto_workers
+from spinscope.scale.workers import auto_workers
 
 
 def test_workers_give_byte_identical_results_in_input_order(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -29,3 +29,27 @@ def test_workers_give_byte_identical_results_in_input_order(invoke, tmp_path: Pa
 def test_auto_starts_one_worker_for_a_small_job() -> None:
     assert auto_workers(3) == 1
     assert auto_workers(10_000) >= 1
+
+
+def test_ingest_with_workers_stores_the_same_documents_in_the_same_order(  # type: ignore[no-untyped-def]
+    invoke, tmp_path: Path
+) -> None:
+    import duckdb
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"a{n}.txt").write_text(f"Title {n}\n\nThe Kiev regime said {n} drones flew.\n")
+    (folder / "a3.txt").write_bytes(b"")  # fails; the others are stored
+    stored = []
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.duckdb"
+        args = ["--layers", "boilerplate,wording", "--db", str(db), "--commit-every", "2"]
+        result = invoke("ingest", str(folder), *args, "--workers", workers, "-q")
+        assert result.exit_code == 1, result.output
+        with duckdb.connect(str(db), read_only=True) as con:
+            stored.append(
+                con.execute("SELECT doc_id, data FROM documents ORDER BY rowid").fetchall()
+            )
+    assert [doc_id for doc_id, _ in stored[0]] == ["a0", "a1", "a2", "a4", "a5"]
+    assert stored[0] == stored[1]

@@ -16,6 +16,7 @@ def _attach() -> None:
     from spinscope.cli import (
         analyze,  # noqa: F401
         attribution,  # noqa: F401
+        batch,  # noqa: F401
         bench,  # noqa: F401
         catalog,  # noqa: F401
         claims,  # noqa: F401

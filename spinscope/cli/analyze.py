@@ -21,6 +21,7 @@ from spinscope.cli.options import (
     MinScore,
     Taxonomy,
     Timeout,
+    Workers,
     settings_from_flags,
 )
 from spinscope.errors import ConfigError, SpinscopeError, printable
@@ -103,16 +104,7 @@ def analyze(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")
     ] = False,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            min=0,
-            help="Worker processes, each loading the models once (0 = auto: one per core, "
-            "as many as memory allows, and 1 for fewer than 16 inputs per worker). Results "
-            "keep the input order.",
-        ),
-    ] = 0,
+    workers: Workers = 0,
 ) -> None:
     """Analyze articles: persuasion techniques, claims and sources, entities, events, boilerplate.
 
@@ -154,7 +146,7 @@ def analyze(
         sink.check()
     except ConfigError as err:
         raise fail(str(err)) from None
-    from spinscope.workers import auto_workers
+    from spinscope.scale.workers import auto_workers
 
     workers = workers or auto_workers(len(items))
     failed = _run(items, settings, pipeline, sink, show_progress=many and not quiet,
@@ -196,7 +188,7 @@ def _run(items, settings, pipeline, sink: _Sink, show_progress: bool, workers: i
     with progress:
         task = progress.add_task("analyze", total=len(items))
         if workers > 1:
-            from spinscope.workers import run_parallel
+            from spinscope.scale.workers import run_parallel
 
             outcomes = run_parallel(items, settings, workers)
         else:

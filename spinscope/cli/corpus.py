@@ -1,6 +1,6 @@
 """``spinscope ingest``, ``spinscope reprints`` and ``spinscope serve``: the corpus commands.
 
-Thin layers over :mod:`spinscope.store.corpus` and :mod:`spinscope.web`.
+Thin layers over :mod:`spinscope.ingest_run` and :mod:`spinscope.web`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from spinscope.cli.options import (
     MinScore,
     Taxonomy,
     Timeout,
+    Workers,
     settings_from_flags,
     split_layers,
 )
@@ -45,6 +46,8 @@ def _open_store(db: Path | None, config: Path | None, **overrides):  # type: ign
         "  spinscope ingest ../shared/data/ptc/unlabeled/articles\n\n"
         "  spinscope ingest https://example.org/feed.xml --db outlets.duckdb\n\n"
         "  spinscope ingest sitemap.xml export.jsonl --layers boilerplate\n\n"
+        "  spinscope ingest ../shared/data/ptc/unlabeled/articles --workers 2\n\n"
+        "  spinscope ingest --from results/   (a 'spinscope batch' dataset, not analyzed again)\n\n"
         "Re-running the same command updates changed articles and skips the ones already "
         "stored by the same analyzer versions, so an interrupted ingest resumes. "
         "Exit codes: 0 no input failed, 1 some inputs failed (listed in the failure report), "
@@ -53,14 +56,24 @@ def _open_store(db: Path | None, config: Path | None, **overrides):  # type: ign
 )
 def ingest(
     paths: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="Inputs: everything 'analyze' accepts (files, folders, JSONL, '-', URLs) plus "
             "RSS/Atom feeds and XML sitemaps (URLs, or local .xml/.rss/.atom files) whose "
             "article links are fetched and ingested.",
             show_default=False,
         ),
-    ],
+    ] = None,
+    from_dataset: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Store the documents of a dataset written by 'spinscope batch' (or "
+            "'spinscope export --format parquet') as they are, without analyzing them again; "
+            "instead of INPUTS. Only finished shards are read.",
+        ),
+    ] = None,
+    workers: Workers = 0,
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
     layers_opt: Layers = None,
     commit_every: Annotated[
@@ -100,9 +113,15 @@ def ingest(
     re-ingesting the same article (same URL, or same text from the same outlet) updates it.
     Reprint clusters are recomputed at the end.
     """
+    from spinscope import ingest_run as corpus
     from spinscope.pipeline import load_pipeline
-    from spinscope.store import Store, corpus
+    from spinscope.store import Store
 
+    paths = paths or []
+    if from_dataset is not None and paths:
+        raise fail("give either INPUTS or --from DATASET, not both")
+    if from_dataset is None and not paths:
+        raise fail("nothing to ingest: give INPUTS (files, folders, URLs) or --from DATASET")
     if paths.count("-") > 1:
         raise fail("'-' (stdin) can be given only once")
     try:
@@ -122,6 +141,22 @@ def ingest(
         store = Store(settings.db)
     except ConfigError as err:
         raise fail(str(err)) from None
+    if from_dataset is not None:
+        from spinscope.dataset.parquet import DatasetError
+
+        with store:
+            try:
+                report = corpus.load_dataset(from_dataset, store, commit_every)
+            except DatasetError as err:
+                raise fail(str(err)) from None
+            stored = store.count()
+        typer.echo(
+            f"{report.analyzed} stored, {report.skipped} skipped (stored already), "
+            f"{report.failed} failed of {report.total} documents in {from_dataset}; {stored} "
+            f"articles and {report.clusters} reprint clusters in {settings.db}",
+            err=True,
+        )
+        raise typer.Exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
     with store:
         try:
             pipeline = load_pipeline(settings)
@@ -131,7 +166,10 @@ def ingest(
             typer.echo(f"spinscope: error: {printable(str(err))}", err=True)
             raise typer.Exit(EXIT_SOME_FAILED) from None
         items = corpus.plan(paths, settings)
-        report = _run(items, settings, store, pipeline, commit_every, quiet, verbose)
+        from spinscope.scale.workers import auto_workers
+
+        workers = workers or auto_workers(len(items))
+        report = _run(items, settings, store, pipeline, commit_every, quiet, verbose, workers)
         stored = store.count()
     report_path = failures or settings.db.with_name(settings.db.name + ".failures.tsv")
     if report.failures:
@@ -151,12 +189,12 @@ def ingest(
     raise typer.Exit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
 
 
-def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # type: ignore[no-untyped-def]
+def _run(items, settings, store, pipeline, commit_every, quiet, verbose, workers=1):  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.progress import TimeRemainingColumn as Remaining
 
-    from spinscope.store import corpus
+    from spinscope import ingest_run as corpus
 
     stderr = Console(stderr=True)
     # A single URL may be a feed that expands into many articles: show the bar for it too.
@@ -181,13 +219,12 @@ def _run(items, settings, store, pipeline, commit_every, quiet, verbose):  # typ
             if verbose:
                 progress.console.print(f"committed batch {batch} ({stored} articles stored)")
 
-                # One line per failed input, never wrapped: scripts count them.
         def on_total(total: int) -> None:
             progress.update(task, total=total)
 
         return corpus.ingest(
             items, settings, store, pipeline, commit_every,
-            on_item=on_item, on_commit=on_commit, on_total=on_total,
+            on_item=on_item, on_commit=on_commit, on_total=on_total, workers=workers,
         )  # fmt: skip
 
 

@@ -19,6 +19,16 @@ Layers = Annotated[
         "Run 'spinscope layers' to list them.",
     ),
 ]
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=0,
+        help="Worker processes, each loading the models once (0 = auto: one per core, "
+        "as many as memory allows, and 1 for fewer than 16 inputs per worker). Results "
+        "keep the input order.",
+    ),
+]
 MaxBytes = Annotated[
     int | None,
     typer.Option(help="Refuse inputs larger than this many bytes \\[default: 10000000]."),

@@ -4,6 +4,7 @@ Layout (readable by DuckDB, pandas/pyarrow, Spark and Ray Data alike)::
 
     DIR/documents/shard=<name>/part.parquet     one row per document (rows.DOCUMENT_COLUMNS)
     DIR/<layer>/shard=<name>/part.parquet       one row per finding (rows.SPAN_COLUMNS)
+    DIR/failures/shard=<name>/part.parquet      inputs that failed: ``input``, ``reason``
     DIR/_done/<name>                            written last: the shard is complete
 
 A shard is written into ``DIR/_tmp/<name>/`` first and moved into place table by table,
@@ -36,6 +37,9 @@ from spinscope.dataset.rows import (
 )
 
 DONE = "_done"
+#: The table of failed inputs (``spinscope batch``); not a layer.
+FAILURES = "failures"
+FAILURE_COLUMNS = ("input", "reason")
 _TMP = "_tmp"
 _SHARD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")
 _LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -124,7 +128,11 @@ def tables_of(root: str | Path) -> list[str]:
     root = Path(root)
     if not (root / "documents").is_dir():
         raise DatasetError(f"{root} is not a spinscope dataset (no documents/ folder)")
-    names = [p.name for p in root.iterdir() if p.is_dir() and _LAYER_NAME.match(p.name)]
+    names = [
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and _LAYER_NAME.match(p.name) and p.name != FAILURES
+    ]
     return ["documents", *sorted(n for n in names if n != "documents")]
 
 
@@ -153,3 +161,39 @@ def read_dataset(root: str | Path) -> Iterator[dict[str, Any]]:
                 yield unflatten(row, by_layer.get(row["key"], {}))
     finally:
         con.close()
+
+
+def write_failures(root: str | Path, name: str, failures: Iterable[tuple[str, str]]) -> int:
+    """Write the ``(input, reason)`` pairs of shard ``name`` as its part of the ``failures``
+    table (an empty file when none failed, so the table always reads); returns the count.
+    Call it before :func:`write_shard`, which marks the shard done."""
+    _check_shard(name)
+    root = Path(root)
+    rows = [{"input": where, "reason": reason} for where, reason in failures]
+    tmp = root / _TMP / f"{name}.failures"
+    shutil.rmtree(tmp, ignore_errors=True)
+    con = duckdb.connect()
+    try:
+        types = dict.fromkeys(FAILURE_COLUMNS, "VARCHAR")
+        _write_table(con, tmp / "part.parquet", FAILURE_COLUMNS, types, rows)
+    finally:
+        con.close()
+    final = root / FAILURES / f"shard={name}"
+    shutil.rmtree(final, ignore_errors=True)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp.rename(final)
+    return len(rows)
+
+
+def read_failures(root: str | Path) -> list[tuple[str, str, str]]:
+    """``(shard, input, reason)`` for every failed input of the done shards of ``root``."""
+    root = Path(root)
+    out: list[tuple[str, str, str]] = []
+    con = duckdb.connect()
+    try:
+        for shard in sorted(done_shards(root)):
+            for r in _rows(con, root, FAILURES, shard):
+                out.append((shard, r["input"], r["reason"]))
+    finally:
+        con.close()
+    return out

@@ -42,7 +42,7 @@ def onnx_session(path: str, threads: int = 0) -> Any:
         raise ModelError(f"model file {path} is missing; reinstall spinscope or retrain it")
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # A worker process of ``--workers N`` gets its share of the cores (spinscope.workers).
+    # A worker process of ``--workers N`` gets its share of the cores (spinscope.scale.workers).
     threads = threads or int(os.environ.get("SPINSCOPE_THREADS", "0") or 0)
     if threads:
         opts.intra_op_num_threads = threads

@@ -198,9 +198,9 @@ def router(ex: Any) -> APIRouter:
 
 
 def _ingest(ex: Any, items: list[ArticleIn], any_language: bool = False) -> Any:
+    from spinscope import ingest_run as C
     from spinscope.errors import InputError
     from spinscope.ingest.url import is_url
-    from spinscope.store import corpus as C
 
     inputs: list[Any] = []
     for n, item in enumerate(items):

@@ -1,6 +1,6 @@
 """The web explorer: server-rendered pages over the corpus store, plus the REST API.
 
-Thin: every page is a store query (or :mod:`spinscope.store.corpus` for new articles)
+Thin: every page is a store query (or :mod:`spinscope.ingest_run` for new articles)
 rendered by a Jinja2 template with autoescaping. The article page embeds the report
 fragment of :mod:`spinscope.render.html`, the same one ``analyze --format html`` writes.
 """
@@ -23,11 +23,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinscope import __version__
+from spinscope import ingest_run as C
 from spinscope.config import Settings
 from spinscope.errors import SpinscopeError
 from spinscope.render.table import safe_cell
 from spinscope.store import Store
-from spinscope.store import corpus as C
 from spinscope.store import stats as S
 from spinscope.web import charts
 from spinscope.web.api import router

@@ -58,7 +58,7 @@ def query_from(params: Any, per_page: int = PER_PAGE) -> Query:
 
 def input_item(text: str, url: str, fields: dict[str, Any], settings: Settings) -> Any:
     """One article input from pasted text or a URL (fetched later, in the worker)."""
-    from spinscope.store import corpus as C
+    from spinscope import ingest_run as C
 
     text, url = (text or "").strip("\ufeff"), (url or "").strip()
     if bool(text.strip()) == bool(url):

@@ -16,32 +16,22 @@ from typing import Any
 
 from spinscope.config import Settings
 from spinscope.errors import SpinscopeError
-
-_settings: Settings | None = None
-_pipeline: Any = None
-
-
-def _init(settings: Settings) -> None:
-    global _settings
-    _settings = settings
+from spinscope.scale import workers as W
 
 
 def _analyze(
     text: str, url: str, fields: dict[str, Any], any_language: bool = False
 ) -> tuple[str, Any]:
     """Runs in the worker: ("ok", contract dict) or ("error", (status, message))."""
-    global _pipeline
-    from spinscope.pipeline import load_pipeline
-    from spinscope.store import corpus as C
+    from spinscope import ingest_run as C
     from spinscope.web.inputs import input_item as _input_item
 
-    assert _settings is not None
+    settings = W.worker_settings()
     try:
-        if _pipeline is None:
-            _pipeline = load_pipeline(_settings)
-        item = _input_item(text, url, fields, _settings)
-        with _pipeline.options(any_language=any_language or _settings.any_language):
-            _, data = C.analyze_item(item, _settings, _pipeline, None)
+        pipeline = W.worker_pipeline()
+        item = _input_item(text, url, fields, settings)
+        with pipeline.options(any_language=any_language or settings.any_language):
+            _, data = C.analyze_item(item, settings, pipeline, None)
         return "ok", data
     except SpinscopeError as err:
         return "error", (err.status, str(err))
@@ -51,53 +41,10 @@ def _analyze_many(items: list[Any], any_language: bool = False) -> list[tuple[st
     """Runs in the worker: (input, "ok", contract dict) or (input, "error", message) each.
 
     ``items`` are Sources and Probes (feeds and sitemaps expand here); InputErrors stay in
-    the server because they do not survive pickling.
+    the server because they do not survive pickling. The same chunk function as
+    ``--workers``, ``batch`` and Ray (:func:`spinscope.scale.workers.analyze_chunk`).
     """
-    global _pipeline
-    from collections import deque
-
-    from spinscope.ingest.sources import load
-    from spinscope.pipeline import load_pipeline
-    from spinscope.service import analyze_batch
-    from spinscope.store import corpus as C
-
-    assert _settings is not None
-    try:
-        if _pipeline is None:
-            _pipeline = load_pipeline(_settings)
-    except SpinscopeError as err:
-        # Raised out of the worker, the error would not unpickle and the pool would die:
-        # every item is answered with it instead.
-        return [(_name(item), "error", str(err)) for item in items]
-    out: list[tuple[str, str, Any]] = []
-    loaded = []
-    queue = deque(items)
-    while queue:
-        item = queue.popleft()
-        if isinstance(item, C.Probe):
-            queue.extendleft(reversed(C.resolve(item, _settings)))
-            continue
-        if isinstance(item, SpinscopeError):
-            out.append((getattr(item, "source", "?"), "error", str(item)))
-            continue
-        try:
-            loaded.append((item.location, load(item, _settings)))
-        except SpinscopeError as err:
-            out.append((item.location, "error", str(err)))
-    size = _settings.batch_size
-    with _pipeline.options(any_language=any_language or _settings.any_language):
-        for start in range(0, len(loaded), size):
-            for o in analyze_batch(loaded[start : start + size], _pipeline):
-                if o.error is None and o.document is not None:
-                    out.append((o.source, "ok", o.document.to_dict()))
-                else:
-                    out.append((o.source, "error", str(o.error)))
-    return out
-
-
-def _name(item: Any) -> str:
-    """How an input of a batch is named in its result."""
-    return getattr(item, "location", None) or getattr(item, "url", None) or str(item)
+    return W.chunk_in_worker(items, any_language)
 
 
 class AnalysisProcess:
@@ -114,7 +61,7 @@ class AnalysisProcess:
             # spawn, not fork: the server has threads, and a forked copy of them is unsafe.
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_init, initargs=(self.settings,)
+                1, mp_context=context, initializer=W.init_worker, initargs=(self.settings, 0)
             )
         try:
             return self._pool.submit(fn, *args).result()

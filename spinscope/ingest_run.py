@@ -1,4 +1,9 @@
-"""ingest -> analyze -> store, in batches that are each committed in one transaction.
+"""ingest -> analyze -> store: the one ingest path of the CLI, the web server and batch runs.
+
+The store only saves and loads Documents; this module (beside :mod:`spinscope.service`)
+decides what to analyze, where (this process, or N worker processes with
+:mod:`spinscope.scale.workers`) and when to commit. Analyses are committed in batches,
+each in one transaction.
 
 Crash safety comes from the batching: a batch is analyzed, then written in a single
 DuckDB transaction, so a process killed at any moment loses at most the batch in flight.
@@ -9,9 +14,10 @@ duplicates; an article whose text changed is stored again, its old version kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from spinscope.config import Settings
 from spinscope.document import Document
@@ -21,6 +27,7 @@ from spinscope.ingest.decode import decode
 from spinscope.ingest.sources import Source, load
 from spinscope.ingest.url import check_url, fetch, is_url
 from spinscope.pipeline import Pipeline
+from spinscope.service import Outcome
 from spinscope.store import reprints as R
 from spinscope.store.db import Store
 
@@ -123,21 +130,22 @@ def ingest(
     on_item: Callable[[str, str, str | None], None] | None = None,
     on_commit: Callable[[int, int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Analyze and store ``items``; returns counts. Never raises for one bad input.
 
     ``on_item(input, status, reason)`` is called once per input with status ``analyzed``,
     ``skipped`` or ``failed``; ``on_commit(batch_number, stored_so_far)`` after each commit;
     ``on_total(n)`` when a feed or sitemap changed the number of inputs.
-    """
-    from collections import deque
 
+    With ``workers`` > 1 the analysis runs in that many worker processes, each loading the
+    models once (``pipeline`` then only names the analyzer versions); fetching, loading,
+    de-duplication and every write stay in this process, so the store has one writer and
+    documents are stored in input order, exactly as with one worker.
+    """
     from spinscope.service import analyze_batch
 
     report = IngestReport(total=len(items))
-    versions = expected_versions(pipeline)
-    seen: set[str] = set()
-    loaded: list[tuple[str, Document]] = []  # waiting for the model batch to fill
     edited: set[str] = set()  # inputs whose stored copy has another text
     ready: list[Document] = []  # analyzed, waiting for the next commit
 
@@ -150,16 +158,6 @@ def ingest(
         if on_item:
             on_item(where, status, reason)
 
-    def analyze_loaded() -> None:
-        # Model batches are small (settings.batch_size) so that progress moves steadily;
-        # commits are larger (commit_every) so that transactions stay few.
-        for o in analyze_batch(loaded, pipeline):
-            if o.error is None and o.document is not None:
-                ready.append(o.document)
-                report.revised += o.source in edited
-            note(o.source, "failed" if o.error else "analyzed", str(o.error) if o.error else None)
-        loaded.clear()
-
     def commit() -> None:
         if not ready:
             return
@@ -170,6 +168,53 @@ def ingest(
         if on_commit:
             on_commit(report.batches, report.analyzed)
 
+    def take(outcomes: list[Outcome]) -> None:
+        for o in outcomes:
+            if o.error is None and o.document is not None:
+                ready.append(o.document)
+                report.revised += o.source in edited
+            note(o.source, "failed" if o.error else "analyzed", str(o.error) if o.error else None)
+            if len(ready) >= commit_every:
+                commit()
+
+    def room() -> int:
+        # Model batches are small (settings.batch_size) so that progress moves steadily;
+        # commits are larger (commit_every) so that transactions stay few. Sequentially a
+        # chunk is cut so that analyzed documents reach exactly commit_every.
+        if workers > 1:
+            return settings.batch_size
+        return max(1, min(settings.batch_size, commit_every - len(ready)))
+
+    chunks = _loaded_chunks(
+        items, settings, store, expected_versions(pipeline), report, edited, note, room, on_total
+    )
+    if workers > 1:
+        from spinscope.scale.workers import WorkerDied, WorkerPool, chunk_in_worker
+
+        with WorkerPool(settings, workers) as pool:
+            for chunk, value in pool.map(chunk_in_worker, chunks):
+                if isinstance(value, WorkerDied):
+                    take([Outcome(where, error=value) for where, _ in chunk])
+                else:
+                    take([_outcome(r) for r in value])
+    else:
+        for chunk in chunks:
+            take(analyze_batch(chunk, pipeline))
+    commit()
+    report.clusters = store.recluster()
+    return report
+
+
+def _loaded_chunks(  # type: ignore[no-untyped-def]
+    items, settings, store, versions, report, edited, note, room, on_total
+) -> Iterator[list[tuple[str, Document]]]:
+    """The inputs loaded and cut into chunks to analyze; inputs that fail to load, repeat
+    another input of the run or are stored already (same text, same analyzer versions)
+    are reported through ``note`` and left out."""
+    from collections import deque
+
+    seen: set[str] = set()
+    loaded: list[tuple[str, Document]] = []
     queue: deque[Item] = deque(items)
     while queue:
         item = queue.popleft()
@@ -200,15 +245,18 @@ def ingest(
         if stored is not None and not stored.same_content:
             edited.add(item.location)
         loaded.append((item.location, doc))
-        # The chunk is cut so that analyzed documents reach exactly commit_every.
-        if len(loaded) >= min(settings.batch_size, commit_every - len(ready)):
-            analyze_loaded()
-        if len(ready) >= commit_every:
-            commit()
-    analyze_loaded()
-    commit()
-    report.clusters = store.recluster()
-    return report
+        if len(loaded) >= room():
+            yield list(loaded)
+            loaded.clear()
+    if loaded:
+        yield loaded
+
+
+def _outcome(result: tuple[str, str, Any]) -> Outcome:
+    where, kind, value = result
+    if kind == "ok":
+        return Outcome(where, document=Document.from_dict(value))
+    return Outcome(where, error=SpinscopeError(value))
 
 
 def write_failures(path: Path, failures: list[tuple[str, str]]) -> None:
@@ -236,8 +284,10 @@ def analyze_item(
 
     if isinstance(item, Probe):
         found = resolve(item, settings)
-        if len(found) != 1 or isinstance(found[0], Probe) or (
-            isinstance(found[0], Source) and found[0].kind == "url"
+        if (
+            len(found) != 1
+            or isinstance(found[0], Probe)
+            or (isinstance(found[0], Source) and found[0].kind == "url")
         ):
             raise InputError(item.url, "is a feed or sitemap; ingest it instead")
         item = found[0]
@@ -252,3 +302,50 @@ def analyze_item(
         key = store.save(doc)
         store.relink(key)
     return key, doc.to_dict()
+
+
+def load_dataset(root: Path, store: Store, commit_every: int = 256) -> IngestReport:
+    """Store the documents of a dataset (``spinscope batch``, ``export --format parquet``)
+    as they are, without analyzing; a document stored already with the same text and
+    analyzer versions is skipped, so loading twice stores nothing twice. Raises
+    :class:`DatasetError` for a folder that is not a dataset."""
+    from spinscope.dataset.parquet import read_dataset, tables_of
+    from spinscope.store.db import analyzer_versions
+
+    tables_of(root)  # a clear error before anything is written
+    report = IngestReport()
+    ready: list[Document] = []
+
+    def commit() -> None:
+        if ready:
+            report.keys.extend(store.save_many(ready))
+            report.batches += 1
+            report.analyzed += len(ready)
+            ready.clear()
+
+    seen: set[str] = set()
+    for data in read_dataset(root):
+        report.total += 1
+        where = (data.get("document") or {}).get("source") or "?"
+        try:
+            doc = Document.from_dict(data)
+        except (SpinscopeError, KeyError, TypeError, ValueError) as err:
+            report.failed += 1
+            report.failures.append((where, f"not a valid spinscope/1 document: {err}"))
+            continue
+        digest = doc.meta.url or f"{R.text_hash(doc)} {doc.meta.outlet}"
+        stored = store.existing(doc)
+        if digest in seen or (
+            stored is not None
+            and stored.same_content
+            and stored.analyzers == analyzer_versions(doc.provenance)
+        ):
+            report.skipped += 1
+            continue
+        seen.add(digest)
+        ready.append(doc)
+        if len(ready) >= commit_every:
+            commit()
+    commit()
+    report.clusters = store.recluster()
+    return report

@@ -212,3 +212,18 @@ def test_a_legislators_home_and_contractions() -> None:
 def test_a_hearing_in_washington_is_the_capital_not_the_state() -> None:
     washington = place("Schiff said the hearing in Washington would go on.", "Washington")
     assert washington["canonical"] == "Washington" and washington["admin1"] == "DC"
+
+
+def test_homonymous_towns_are_read_where_the_storys_other_places_lie() -> None:
+    # Kent has larger namesakes (Kent, Washington and Ohio), Canaan one in Maine; together
+    # they are neighbouring towns of north-west Connecticut.
+    text = "The regional school board serves Kent, Sharon, Cornwall, Salisbury and Canaan."
+    found = {p["text"]: p for p in places(text)}
+    assert (found["Kent"]["admin1"], found["Canaan"]["admin1"]) == ("CT", "CT")
+
+
+def test_a_county_is_read_next_to_its_towns() -> None:
+    text = "An Alexandria man was hurt in a crash near St. Cloud, the Douglas County sheriff said."
+    found = {p["text"]: p for p in places(text)}
+    assert found["Douglas County"]["admin1"] == "MN"
+    assert found["Alexandria"]["admin1"] == "MN"

@@ -38,7 +38,14 @@ from typing import Any, ClassVar
 from spinscope.analyzers.base import BaseAnalyzer, SpanIndex, language_of
 from spinscope.analyzers.dates import normalize_date
 from spinscope.document import Document
-from spinscope.geo.gazetteer import DEMONYM_WORDS, DEMONYMS, Place, gazetteer, resolve
+from spinscope.geo.gazetteer import (
+    DEMONYM_WORDS,
+    DEMONYMS,
+    Place,
+    gazetteer,
+    neighbours,
+    resolve,
+)
 from spinscope.geo.weapons import find_weapons
 from spinscope.models import SPACY_PACKAGE
 from spinscope.models.parse import parse_many
@@ -338,13 +345,16 @@ def _gazetteer_pass(
         f"{p.country}.{p.admin1}" for p, (_, _, c) in zip(first, narrowed, strict=True)
         if len(c) > 1 and p.feature in ("admin1", "town", "admin2") and p.admin1
     )  # fmt: skip
+    # Names that can lie near each other do (Kent, Sharon and Canaan in one story are the
+    # Connecticut towns): see spinscope.geo.gazetteer.neighbours.
+    nearby = neighbours([c for _, _, c in narrowed])
     chosen = []
     for place, (_, _, cands) in zip(first, narrowed, strict=True):
         if len(cands) == 1:
             chosen.append(place)
             continue
         own = Counter({f"{place.country}.{place.admin1}": 1}) if place.admin1 else Counter()
-        chosen.append(resolve(cands, context + (second - own)))
+        chosen.append(resolve(cands, context + (second - own), nearby))
     out = []
     for (start, end, _), place in zip(narrowed, chosen, strict=True):
         out.append({

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from spinscope.errors import ModelError
+from spinscope.geo.points import point_for
 from spinscope.geo.translit import fold
 
 DATA = Path(__file__).parent / "gazetteer.json.gz"
@@ -113,7 +114,7 @@ class Place:
 class Gazetteer:
     """Name lookup over the bundled GeoNames extract."""
 
-    def __init__(self, path: Path = DATA) -> None:
+    def __init__(self, path: Path = DATA, points_table: bool = True) -> None:
         try:
             data = json.loads(gzip.decompress(path.read_bytes()))
         except OSError as err:
@@ -124,6 +125,12 @@ class Gazetteer:
         self.source: str = data["source"]
         self._places: list[list] = data["places"]
         self._names: dict[str, list[list]] = data["names"]
+        if points_table:  # one point convention for every language (spinscope.geo.points)
+            for p in self._places:
+                if p[6] in ("country", "admin1", "region"):
+                    point = point_for(p[6], p[2], p[0], p[1])
+                    if point:
+                        p[3], p[4] = point
         # A Ukrainian town is "contested" when its Russian spelling is a variant of the same
         # name (Kiev/Kyiv), not a different, former name (Zhdanov for Mariupol): only then
         # does writing the official name show a choice.

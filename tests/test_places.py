@@ -257,3 +257,16 @@ def test_the_point_table_only_moves_a_place_within_its_own_extent() -> None:
         a, b = built.area(iso), moved.area(iso)
         assert a is not None and b is not None and (a.lat, a.lon) != (b.lat, b.lon)
         assert haversine_km(a.lat, a.lon, b.lat, b.lon) <= MAX_SHIFT_KM
+
+
+def test_a_town_too_small_for_the_gazetteer_takes_the_state_its_dateline_names() -> None:
+    # Belgrade, Minnesota (740 people) is not in the gazetteer; its namesakes are in
+    # Serbia and Montana. A list of towns is no qualifier: Kiev stays Kyiv.
+    belgrade = place("BELGRADE, Minn. -- A woman was found dead in a house fire.", "BELGRADE")
+    assert (belgrade["country"], belgrade["admin1"], belgrade["geocoded"]) == (
+        "US",
+        "MN",
+        "qualifier",
+    )
+    kiev = place("Flights between New York and Moscow, Kiev, Minsk and Riga.", "Kiev")
+    assert kiev["canonical"] == "Kyiv"

@@ -328,7 +328,8 @@ def _gazetteer_pass(
                              "lon": None, "country": None, "feature": "admin2",
                              "contested": False})  # fmt: skip
             continue
-        if len(cands) > 1:
+        within = None
+        if len(cands) > 1 or all(c.feature == "town" for c in cands):
             # "Moscow, Idaho" / "Odessa in Texas": a state or country right after decides.
             after = i + len(parsed.char_span(start, end, alignment_mode="expand"))
             for qualifier in _qualifiers(parsed, after):
@@ -336,6 +337,23 @@ def _gazetteer_pass(
                 if qualified:
                     cands = qualified
                     break
+                within = within or _named_area(qualifier)
+        if (
+            within is not None
+            and all(c.feature == "town" for c in cands)
+            and any(c.country == within.country for c in cands)
+            and not any((c.country, c.admin1) == (within.country, within.admin1) for c in cands)
+        ):
+            # "BELGRADE, Minn.": a town too small for the gazetteer (its namesakes are in
+            # Serbia and Montana), placed at the state that the article names; only a state
+            # of a country where the name is a town (in "New York City, Long Island" the
+            # second name is no qualifier, whatever the Bahamas call a district)
+            unplaced.append({"start": start, "end": end, "label": "PLACE",
+                             "canonical": doc.text[start:end], "variant": None,
+                             "lat": within.lat, "lon": within.lon, "country": within.country,
+                             "admin1": within.admin1 or None, "feature": "town",
+                             "contested": False, "geocoded": "qualifier"})  # fmt: skip
+            continue
         narrowed.append((start, end, cands))
     # Two rounds: the states and provinces of the places resolved in the first ("Georgia",
     # "Atlanta") become context for the second ("Athens" in Georgia); a mention does not
@@ -364,6 +382,17 @@ def _gazetteer_pass(
             "admin1": place.admin1 or None, "contested": place.contested,
         })  # fmt: skip
     return out + unplaced, rejected
+
+
+def _named_area(qualifier: str) -> Place | None:
+    """The one state or province that ``qualifier`` names ("Minn.", "Texas"), else None;
+    None too for a name that is also a town, as in a list of places ("Moscow, Kiev, Minsk":
+    Minsk is not a qualifier)."""
+    named = gazetteer().lookup(qualifier)
+    areas = [p for p in named if p.feature == "admin1"]
+    if len(areas) != 1 or any(p.feature == "town" for p in named):
+        return None
+    return areas[0]
 
 
 def _context(raw: list[tuple[int, int, list[Place], int]], tokens: list[Any],
@@ -494,7 +523,7 @@ def _place_by_context(found: list[dict[str, Any]]) -> None:
         if f["label"] != "PLACE":
             continue
         if f.get("lat") is not None:
-            f["geocoded"] = "gazetteer"
+            f.setdefault("geocoded", "gazetteer")
         elif area is not None:
             f.update(lat=area.lat, lon=area.lon, country=area.country, geocoded="article context")
         else:

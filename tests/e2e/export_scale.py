@@ -79,6 +79,60 @@ def _child(args: list[str]) -> tuple[float, float]:
     return float(seconds), float(rss)
 
 
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _served_export(db: Path, url: str) -> tuple[float, float, float, int]:
+    """(seconds, server RSS before, peak server RSS during, bytes) of one GET of ``url``
+    from ``spinscope serve --db DB`` (sampled every 50 ms from /proc)."""
+    import threading
+
+    import httpx
+
+    from tests.e2e.corpus import CLI, free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--db", str(db), "--port", str(port), "--layers", "boilerplate"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        httpx.get(base + "/api/v1/search", timeout=60)  # warm: the first query's allocations
+        before = _rss_mb(proc.pid)
+        peak, done = [before], threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak.append(_rss_mb(proc.pid))
+                time.sleep(0.05)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        start, size = time.perf_counter(), 0
+        with httpx.stream("GET", base + url, timeout=600) as answer:
+            answer.raise_for_status()
+            for chunk in answer.iter_bytes():
+                size += len(chunk)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        return seconds, before, max(peak), size
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
 def measure(stores: list[Path]) -> str:
     lines = []
     for db in stores:
@@ -109,6 +163,12 @@ def measure(stores: list[Path]) -> str:
                 )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        url = "/api/v1/export?what=techniques&format=csv"
+        seconds, before, peak, size = _served_export(db, url)
+        lines.append(
+            f"{n:>6} articles  {'GET ' + url:16s} {seconds:6.1f} s  server RSS {before:.0f} MB "
+            f"before, {peak:.0f} MB peak  {size / 1e6:7.1f} MB out"
+        )
     return "\n".join(lines)
 
 

@@ -171,7 +171,11 @@ def export(
             assert out is not None
             tmp = _part(out)
             shutil.rmtree(tmp, ignore_errors=True)
-            written = E.write_parquet(tmp, docs, table)
+            try:
+                written = E.write_parquet(tmp, docs, table)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)  # never half a dataset left behind
+                raise
             _replace(tmp, out)
             rows = ", ".join(f"{n} {layer}" for layer, n in sorted(written.rows.items()))
             typer.echo(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -117,21 +118,25 @@ def test_casualty_counts_read_as_bounds(value: object, shown: str | None) -> Non
     assert casualties(value) == shown
 
 
-def test_weak_technique_findings_are_not_highlighted_but_listed_on_request() -> None:
+def test_findings_below_the_minimum_score_start_hidden_with_a_filter_to_show_them() -> None:
     text = "They are vile thugs. The weather was mild today, said officials.\n"
     doc = Document(id="w", source="w.txt", text=text)
     doc.add_span("techniques", 9, 19, "Name_Calling-Labeling", 0.8)
     doc.add_span("techniques", 21, 32, "Loaded_Language", 0.1)
+    doc.add_span("claims", text.index("was mild"), len(text) - 2, "claim", 0.4)
     page = render_html(doc.to_dict(), min_score=0.3)
-    # The strong span is highlighted, the weak one is not, and its row is marked weak.
+    # The strong span is highlighted; the weak one is in the page, not highlighted, and its
+    # row is hidden until the reader lowers the technique filter (which starts at 0.30).
     assert page.count('class="seg L-techniques"') == 1
-    assert "title=\"Loaded_Language\"" not in page
-    assert page.count('<tr class="weak">') == 1
-    assert "list the 1 weaker technique finding in the table" in page
+    assert 'class="seg off" id="f-techniques-1"' in page
+    assert 'title="Loaded_Language"' not in page
+    assert page.count('class="below"') == 1
+    assert 'value="0.30" data-min="techniques"' in page and "1 of 2 shown" in page
+    assert 'value="0.00" data-min="claims"' in page  # every scored layer has a filter
     assert "calibrated probability that annotators" in page
-    # With the threshold at 0 everything is highlighted and nothing is weak.
+    # With the threshold at 0 everything is highlighted and nothing is hidden.
     page = render_html(doc.to_dict(), min_score=0.0)
-    assert page.count('class="seg L-techniques"') == 2 and '<tr class="weak">' not in page
+    assert page.count('class="seg L-techniques"') == 2 and 'class="below"' not in page
 
 
 def test_csv_has_one_row_per_finding_quoted_so_that_it_reads_back_exactly() -> None:
@@ -168,3 +173,59 @@ def test_csv_has_one_row_per_finding_quoted_so_that_it_reads_back_exactly() -> N
     # A spreadsheet must not run article text as a formula.
     assert rows[3][6] == "'=SUM(A1)" and rows[4][6] == "'-5 degrees"
     assert rows[3][8] == ""  # entities have no score
+
+
+def _kyiv_doc() -> dict:
+    text = (
+        "Shelling hit Kiev and Kharkiv overnight. In Kyiv, officials said a very long and "
+        "carefully worded statement about the repairs to the power station would follow "
+        "later today, after the damage in Kiev had been assessed by engineers.\nEnd."
+    )
+    doc = Document(id="k", source="k.txt", text=text)
+    for written, canonical, lat in (("Kiev", "Kyiv", 50.45), ("Kharkiv", "Kharkiv", 49.99)):
+        start = 0
+        while (start := text.find(written, start)) != -1:
+            doc.add_span("entities", start, start + len(written), "PLACE", canonical=canonical,
+                         lat=lat, lon=30.5, feature="town")  # fmt: skip
+            start += len(written)
+    doc.add_span("entities", text.index("Kyiv"), text.index("Kyiv") + 4, "PLACE",
+                 canonical="Kyiv", lat=50.45, lon=30.5, feature="town")  # fmt: skip
+    doc.add_span("claims", text.index("officials"), text.index("engineers") + 9, "claim", 0.9)
+    return doc.to_dict()
+
+
+def test_entities_are_grouped_by_canonical_name_with_counts_in_html_and_markdown() -> None:
+    data = _kyiv_doc()
+    page = render_html(data)
+    groups = page.split('class="ss-table ss-groups"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td[^>]*><a[^>]*>([^<]+)</a></td><td[^>]*>(\w+)</td>"
+                      r"<td[^>]*>(\d+)</td><td[^>]*>([^<]+)</td></tr>", groups)  # fmt: skip
+    assert rows == [("Kyiv", "PLACE", "3", "Kiev ×2, Kyiv"), ("Kharkiv", "PLACE", "1", "Kharkiv")]
+    md = render(data, "md")
+    assert "| Kyiv | PLACE | 3 | Kiev ×2, Kyiv |" in md
+    assert "| Kharkiv | PLACE | 1 | Kharkiv |" in md
+
+
+def test_markdown_quotes_claims_whole() -> None:
+    data = _kyiv_doc()
+    claim = data["claims"][0]["text"]
+    assert len(claim) > 160
+    md = render(data, "md")
+    assert " ".join(claim.split()) in md and "…" not in md
+
+
+def test_the_map_has_a_legend_of_its_marker_sizes() -> None:
+    from spinscope.render.html import map_legend
+
+    page = render_html(_kyiv_doc())
+    legend = page.split('class="ss-map-legend"', 1)[1].split("</div>", 1)[0]
+    # Kyiv is mentioned 3 times, Kharkiv once: the legend runs from 1 to 3 mentions, with
+    # the radii the markers have.
+    assert re.findall(r'r="(\d+)"/></svg> ([^<]+)</span>', legend) == [
+        ("4", "1 mention"), ("5", "2 mentions"), ("6", "3 mentions"),
+    ]  # fmt: skip
+    svg = page.split('<svg class="map"', 1)[1].split("</svg>", 1)[0]
+    markers = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="(\d+)"/>', svg)
+    assert sorted(set(markers)) == ["4", "6"]
+    many = [{"canonical": "A", "lat": 1, "lon": 1}] * 30
+    assert map_legend(many)[-1] == {"r": 11, "label": "8+ mentions"}

@@ -24,6 +24,7 @@ def _attach() -> None:
         entities,  # noqa: F401
         entities_slavic,  # noqa: F401
         events,  # noqa: F401
+        export,  # noqa: F401
         ptc,  # noqa: F401
         techniques,  # noqa: F401
     )

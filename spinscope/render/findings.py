@@ -232,3 +232,35 @@ def summary_items(data: dict[str, Any]) -> list[tuple[str, str]]:
 def snippet(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class EntityGroup:
+    """The mentions of one entity: its canonical name (or the text where there is none),
+    its type, how often and in which spellings it is written, and its first mention."""
+
+    name: str
+    label: str
+    count: int
+    written: dict[str, int]
+    first: Row
+
+
+def entity_groups(data: dict[str, Any]) -> list[EntityGroup]:
+    """Entity mentions grouped by canonical name and type, most mentioned first."""
+    groups: dict[tuple[str, str], EntityGroup] = {}
+    for row, item in zip(rows(data, "entities"), data.get("entities") or [], strict=True):
+        name = " ".join(str(item.get("canonical") or row.text).split())
+        group = groups.get((name, row.label))
+        if group is None:
+            group = groups[(name, row.label)] = EntityGroup(name, row.label, 0, {}, row)
+        group.count += 1
+        written = " ".join(row.text.split())
+        group.written[written] = group.written.get(written, 0) + 1
+    return sorted(groups.values(), key=lambda g: (-g.count, g.name.casefold(), g.label))
+
+
+def written_forms(group: EntityGroup) -> str:
+    """``Kiev ×2, Kyiv`` : the spellings of a group, most frequent first."""
+    forms = sorted(group.written.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{w} ×{n}" if n > 1 else w for w, n in forms)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -70,7 +71,34 @@ def _env() -> Any:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = F.fmt_value
+    env.filters["keep_words"] = keep_words
     return env
+
+
+_TOKEN = re.compile(r"\S+")
+#: Characters after which a browser may end a line inside a word (hyphens and dashes).
+_BREAKS_AFTER = frozenset("-\u2010\u2013\u2014")
+#: A token longer than this (a URL) may still be broken where it would not fit.
+_KEEP_UP_TO = 30
+
+
+def keep_words(text: Any) -> Any:
+    """``text`` escaped, with each word that holds a hyphen or dash kept on one line: in a
+    table, ``2031-02-10`` or ``Fear-Prejudice`` cut at the hyphen reads as two words."""
+    from markupsafe import Markup, escape
+
+    text = "" if text is None else str(text)
+    out, last = [], 0
+    for m in _TOKEN.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        token = m.group()
+        if len(token) <= _KEEP_UP_TO and not _BREAKS_AFTER.isdisjoint(token):
+            out.append(Markup('<span class="nw">%s</span>') % token)
+        else:
+            out.append(escape(token))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 #: Technique spans scored below this are not highlighted in reports (listed on request).
@@ -121,23 +149,54 @@ def _safe_json(value: Any) -> str:
     return raw.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def _radius(count: int) -> int:
+    """Marker radius of a place mentioned ``count`` times (the map and its legend)."""
+    return 3 + min(count, MAX_MARKER_COUNT)
+
+
+#: Mentions from which a map marker stops growing.
+MAX_MARKER_COUNT = 8
+
+
+def map_legend(places: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The marker sizes the map uses, for its legend: 1 mention and up to the most
+    mentioned place (``8 or more`` once markers stop growing)."""
+    counts: dict[str, int] = {}
+    for p in places:
+        counts[p["canonical"]] = counts.get(p["canonical"], 0) + 1
+    top = min(max(counts.values(), default=0), MAX_MARKER_COUNT)
+    steps = sorted({n for n in (1, 2, 4, top) if n <= top})
+    return [
+        {"r": _radius(n), "label": f"{n}+ mentions" if n == MAX_MARKER_COUNT else
+         f"{n} mention{'s' if n > 1 else ''}"}
+        for n in steps
+    ]  # fmt: skip
+
+
 def report_context(
     data: dict[str, Any], nonce: str, min_score: float = DISPLAY_MIN_SCORE
 ) -> dict[str, Any]:
     layers = F.layers_in(data)
     tech_labels = list(F.label_counts(data, "techniques")) if "techniques" in layers else []
-    weak = frozenset(
-        ("techniques", r.index)
-        for r in (F.rows(data, "techniques") if "techniques" in layers else [])
-        if r.score is not None and r.score < min_score
-    )
     colours = technique_colours(tech_labels)
     defs = _technique_definitions()
     layer_rows = {layer: F.rows(data, layer) for layer in layers}
+    # Each layer with scores gets a minimum-score filter; techniques start at ``min_score``.
+    scored = [layer for layer in layers if any(r.score is not None for r in layer_rows[layer])]
+    thresholds = {layer: (min_score if layer == "techniques" else 0.0) for layer in scored}
+
+    def shown(layer: str, i: int) -> bool:
+        score = layer_rows[layer][i].score
+        return score is None or score >= thresholds.get(layer, 0.0)
+
+    segs = segments(data, layers)
+    for seg in segs:
+        seg["shown"] = [ref for ref in seg["refs"] if shown(*ref)]
     details = {
         layer: [
             {"label": r.label, "text": F.snippet(r.text, 300), "score": r.score,
-             "details": r.details_text(), "chars": f"{r.start}–{r.end}"}
+             "details": r.details_text(), "chars": f"{r.start}–{r.end}",
+             **({"colour": colours.get(r.label)} if layer == "techniques" else {})}
             for r in rs
         ]
         for layer, rs in layer_rows.items()
@@ -170,14 +229,17 @@ def report_context(
         "titles": {layer: F.title_of(layer) for layer in layers},
         "rows": layer_rows,
         "counts": {layer: F.label_counts(data, layer) for layer in layers},
-        "segments": segments(data, layers, weak),
-        "weak": {i for _, i in weak},
+        "segments": segs,
+        "thresholds": thresholds,
         "min_score": min_score,
         "score_meaning": SCORE_MEANING,
         "tech_colours": colours,
         "tech_defs": defs,
         "layer_colours": LAYER_COLOURS,
+        "entity_groups": F.entity_groups(data) if "entities" in layers else [],
+        "written_forms": F.written_forms,
         "map_svg": map_svg(places),
+        "map_legend": map_legend(places),
         "timeline": timeline,
         "findings_json": _safe_json(details),
         "nonce": nonce,
@@ -233,7 +295,7 @@ def map_svg(places: list[dict[str, Any]], width: int = 640) -> str | None:
         )
     for p in sorted(unique.values(), key=lambda q: -q["count"]):
         x, y = project(p["lat"], p["lon"], width, height, bbox)
-        r = 3 + min(p["count"], 8)
+        r = _radius(p["count"])
         name = escape(p["canonical"])
         parts.append(
             f'<g class="place"><title>{name}: {p["lat"]:.3f}, {p["lon"]:.3f} '

@@ -46,11 +46,21 @@ def render_markdown(data: dict[str, Any]) -> str:
         if len(counts) > 1:
             out.append(", ".join(f"{esc(k)}: {v}" for k, v in counts.items()))
             out.append("")
+        if layer == "entities":
+            out += ["| name | type | mentions | written as |", "|---|---|---|---|"]
+            for g in F.entity_groups(data):
+                out.append(
+                    f"| {esc(g.name)} | {esc(g.label)} | {g.count} | {esc(F.written_forms(g))} |"
+                )
+            out += ["", f"Every mention ({len(rows)}):", ""]
         out += ["| chars | label | text | score | details |", "|---|---|---|---|---|"]
         for r in rows:
             score = "" if r.score is None else f"{r.score:.2f}"
+            # A finding is quoted whole (a claim cut short is not the claim); only boilerplate,
+            # which can be whole paragraphs of navigation, is shortened.
+            text = F.snippet(r.text, 160) if layer == "boilerplate" else r.text
             out.append(
-                f"| {r.start}–{r.end} | {esc(r.label)} | {esc(F.snippet(r.text, 160))} | "
+                f"| {r.start}–{r.end} | {esc(r.label)} | {esc(text)} | "
                 f"{score} | {esc(r.details_text())} |"
             )
         out.append("")

@@ -18,42 +18,34 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spinscope.document import LAYER_KEYS, Document
-from spinscope.errors import ConfigError, ParameterError
+from spinscope.errors import ConfigError
 from spinscope.store import reprints as R
+from spinscope.store import textindex as T
 from spinscope.store.migrations import migrate
-from spinscope.taxonomy import LABELS as PTC_TECHNIQUES
-from spinscope.taxonomy import SEMEVAL2023
+from spinscope.store.query import (  # noqa: F401 - SORTS, SOURCE_KINDS, TECHNIQUES: public here
+    _TECHNIQUE_KEYS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    ORDERS,
+    PLACE,
+    PLACE_SPANS,
+    SORTS,
+    SOURCE_KINDS,
+    TECHNIQUES,
+    Page,
+    Query,
+    cited_sources,
+    selection,
+)
+from spinscope.store.textindex import terms_of
 
-_TERM = re.compile(r"\w{2,}", re.UNICODE)
-SORTS = {
-    "published": "d.published_date",
-    "title": "lower(d.title)",
-    "outlet": "lower(d.outlet)",
-    "words": "d.words",
-    "techniques": "n_techniques",
-    "claims": "n_claims",
-    "ingested": "d.updated_at",
-    "relevance": "relevance",
-}
-ORDERS = ("asc", "desc")
-#: Who a claim's source is, as the claims layer tells (the ``source_kind`` filter).
-SOURCE_KINDS = ("named", "vague", "self", "none")
-#: Stored documents carry the labels of either taxonomy (the ``taxonomy`` setting), so the
-#: ``technique`` filter takes both sets of names.
-TECHNIQUES = tuple(sorted({*SEMEVAL2023, *PTC_TECHNIQUES}))
-_TECHNIQUE_KEYS = {t.casefold() for t in TECHNIQUES}
-#: An ISO 639-1 or 639-3 code, as the language identifier writes them.
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
 #: Longest span text kept in the ``spans`` table (the full text is in the JSON).
 _SNIPPET = 500
-#: Bounds of search paging; beyond them the OFFSET overflows DuckDB's integers.
-MAX_PAGE = 1_000_000
-MAX_PER_PAGE = 200
 
 
 class StoredCopy(NamedTuple):
@@ -65,153 +57,15 @@ class StoredCopy(NamedTuple):
     same_content: bool
 
 
-def terms_of(text: str) -> Counter[str]:
-    """Index terms: case-folded words of two or more characters."""
-    return Counter(t.casefold() for t in _TERM.findall(text))
-
-
 def analyzer_versions(provenance: Iterable[Any]) -> str:
     """``name@version`` of each analyzer, sorted, comma-separated: what a result came from."""
     return ",".join(sorted(f"{p.analyzer}@{p.version}" for p in provenance))
-
-
-@dataclass
-class Query:
-    """What the articles page and the search API ask for."""
-
-    q: str = ""
-    outlet: str | None = None
-    language: str | None = None
-    technique: str | None = None
-    source_kind: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    sort: str = "published"
-    order: str = "desc"
-    page: int = 1
-    per_page: int = 25
-
-    def check(self, stored_techniques: Sequence[str] = ()) -> None:
-        """Raise ParameterError naming the first bad parameter and the values it takes (the
-        API and the pages answer it with 400): a filter with a value nothing can have would
-        otherwise match nothing, silently. Closed sets are matched ignoring case, and the
-        value is put back in its stored spelling. ``stored_techniques``: labels found in the
-        store besides the taxonomies' (a third-party analyzer's), also accepted."""
-        self.sort = _one_of("sort", self.sort, tuple(SORTS))
-        self.order = _one_of("order", self.order, ORDERS)
-        if self.technique is not None:
-            self.technique = _technique(self.technique, stored_techniques)
-        if self.source_kind is not None:
-            self.source_kind = _one_of("source_kind", self.source_kind, SOURCE_KINDS)
-        if self.language is not None:
-            if not _LANGUAGE.fullmatch(self.language.lower()):
-                raise ParameterError(
-                    "language",
-                    f"{_shown(self.language)} is not a language code; use a 2- or 3-letter "
-                    "ISO 639 code such as en, ru or uk",
-                )
-            self.language = self.language.lower()
-        if not 1 <= self.page <= MAX_PAGE:
-            raise ParameterError("page", f"must be from 1 to {MAX_PAGE:,}, not {self.page}")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise ParameterError(
-                "per_page", f"must be from 1 to {MAX_PER_PAGE}, not {self.per_page}"
-            )
-        for name in ("date_from", "date_to"):
-            value = getattr(self, name)
-            if value and not _valid_date(value):
-                example = "2024-05-31 (or a month 2024-05, a year 2024)"
-                raise ParameterError(name, f"{_shown(value)} is not a date like {example}")
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    """``value`` quoted for an error message, cut when long (it comes from a URL)."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
-
-
-def _pick(name: str, value: str, allowed: Iterable[str]) -> str | None:
-    """The member of ``allowed`` spelt ``value``, else the one equal to it ignoring case;
-    None when there is none. Two members that differ only in case (PTC's
-    ``Appeal_to_fear-prejudice``, SemEval's ``Appeal_to_Fear-Prejudice``) need the exact one."""
-    allowed = list(dict.fromkeys(allowed))
-    if value in allowed:
-        return value
-    found = [a for a in allowed if a.casefold() == value.casefold()]
-    if len(found) > 1:
-        raise ParameterError(
-            name, f"{_shown(value)} could be {' or '.join(found)}; give one exactly"
-        )
-    return found[0] if found else None
-
-
-def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    """The member of ``allowed`` that ``value`` names (ignoring case), else ParameterError."""
-    found = _pick(name, value, allowed)
-    if found is None:
-        raise ParameterError(
-            name, f"unknown {name} {_shown(value)}; use one of {', '.join(allowed)}"
-        )
-    return found
-
-
-def _technique(value: str, stored: Sequence[str]) -> str:
-    found = _pick("technique", value, [*TECHNIQUES, *stored])
-    if found is None:
-        others = sorted(set(stored) - set(TECHNIQUES))
-        also = f", or one found in this store ({', '.join(others)})" if others else ""
-        raise ParameterError(
-            "technique",
-            f"unknown technique {_shown(value)}; use one of the {len(SEMEVAL2023)} SemEval-2023 "
-            f"names ({', '.join(SEMEVAL2023)}) or the {len(PTC_TECHNIQUES)} PTC names "
-            f"({', '.join(PTC_TECHNIQUES)}){also}",
-        )
-    return found
-
-
-@dataclass
-class Page:
-    total: int
-    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _date(value: str | None) -> str | None:
     if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
         return value[:10]
     return None
-
-
-def _valid_date(value: str) -> bool:
-    """A real calendar date, month or year (``2024-05-31``, ``2024-05``, ``2024``)."""
-    import datetime as dt
-
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        return False
-    try:
-        dt.date.fromisoformat(_pad_date(value, end=False))
-        dt.date.fromisoformat(_pad_date(value, end=True))
-    except ValueError:
-        return False
-    return True
-
-
-def _pad_date(value: str, end: bool) -> str:
-    if len(value) == 4:
-        return value + ("-12-31" if end else "-01-01")
-    if len(value) == 7:
-        return _month_end(value) if end else value + "-01"
-    return value
-
-
-def _like_literal(text: str) -> str:
-    """``text`` for a LIKE pattern with ``ESCAPE '\\'``: its wildcards match themselves."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _month_end(month: str) -> str:
-    import calendar
-
-    year, mon = int(month[:4]), int(month[5:7])
-    return f"{month}-{calendar.monthrange(year, mon)[1]:02d}"
 
 
 class Store:
@@ -236,9 +90,13 @@ class Store:
         except duckdb.Error as err:
             raise ConfigError(f"{self.path} is not a spinscope database: {err}") from None
         self._write = threading.Lock()
-        if not read_only and 7 in migrate(self._con):
+        done = [] if read_only else migrate(self._con)
+        if 7 in done:
             # Migration 7 empties the clusters, which were made under the old origin rule.
             self.recluster()
+        if 8 in done:
+            # Migration 8 empties the full-text index, made of plain words.
+            self.reindex()
 
     # -- plumbing -------------------------------------------------------------------
     def cursor(self) -> Any:
@@ -334,6 +192,25 @@ class Store:
             cur.execute("DELETE FROM documents WHERE key = ?", [key])
         return bool(n)
 
+    def reindex(self, batch: int = 500) -> int:
+        """Rebuild the full-text index from the stored texts; returns the documents indexed."""
+        keys = [r["key"] for r in self._rows("SELECT key FROM documents ORDER BY key")]
+        for n in range(0, len(keys), batch):
+            rows = self._rows(
+                "SELECT key, title, text FROM documents WHERE key IN (SELECT unnest(?))",
+                [keys[n : n + batch]],
+            )
+            with self._transaction() as cur:
+                for row in rows:
+                    terms = terms_of(f"{row['title'] or ''} {row['text']}")
+                    cur.execute("DELETE FROM terms WHERE doc_key = ?", [row["key"]])
+                    if terms:
+                        cur.execute(
+                            "INSERT INTO terms SELECT ?, unnest(?), unnest(?)",
+                            [row["key"], list(terms), list(terms.values())],
+                        )
+        return len(keys)
+
     # -- reading --------------------------------------------------------------------
     def count(self) -> int:
         return int(self._value("SELECT count(*) FROM documents"))
@@ -372,68 +249,69 @@ class Store:
         return None if raw is None else json.loads(raw)
 
     def check(self, query: Query) -> Query:
-        """``query`` checked (see :meth:`Query.check`); a technique label that is in neither
-        taxonomy is also accepted when stored documents carry it. Returns ``query``."""
-        stored: list[str] = []
+        """``query`` checked (see :meth:`Query.check`) against this store: a technique label
+        that is in neither taxonomy is accepted when stored documents carry it, and
+        ``narrative``, ``place`` and ``source`` must name values stored articles have.
+        Returns ``query``."""
+        techniques: list[str] = []
         if query.technique and query.technique.casefold() not in _TECHNIQUE_KEYS:
             # Rare (a misspelling, or a third-party label): worth one scan of the labels.
             sql = "SELECT DISTINCT label FROM spans WHERE layer = 'techniques' ORDER BY 1"
-            stored = [r["label"] for r in self._rows(sql) if r["label"] is not None]
-        query.check(stored)
+            techniques = [r["label"] for r in self._rows(sql) if r["label"] is not None]
+        stored: dict[str, list[tuple[str, int]]] = {}
+        if query.narrative is not None:
+            stored["narrative"] = self._pairs(
+                "SELECT label AS v, count(DISTINCT doc_key) AS n FROM spans "
+                "WHERE layer = 'narratives' AND label IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+            )
+        if query.place is not None:
+            stored["place"] = self._pairs(
+                f"SELECT {PLACE} AS v, count(DISTINCT s.doc_key) AS n FROM spans s "
+                f"WHERE {PLACE_SPANS} GROUP BY 1 ORDER BY 2 DESC, 1"
+            )
+        spellings: dict[str, list[str]] = {}
+        if query.source is not None:
+            rows = self._rows(cited_sources())
+            stored["source"] = [(r["surfaces"][0], int(r["articles"])) for r in rows]
+            for r in rows:
+                for surface in r["surfaces"]:
+                    spellings.setdefault(surface.casefold(), r["surfaces"])
+            # Any spelling of a source names it: "the Kremlin" is "Kremlin".
+            known = spellings.get(query.source.strip().casefold())
+            if known:
+                query.source = known[0]
+        query.check(techniques, stored)
+        if query.source is not None:
+            query.source_names = spellings[query.source.casefold()]
         return query
 
-    def search(self, query: Query) -> Page:
-        """One page of documents matching ``query``, with counts of their findings."""
+    def _pairs(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[str, int]]:
+        return [(str(r["v"]), int(r["n"])) for r in self._rows(sql, params)]
+
+    def search(self, query: Query, snippets: int = 2) -> Page:
+        """One page of documents matching ``query``, with counts of their findings and, for
+        a search, ``hits`` (occurrences of the searched words) and ``snippets`` (up to
+        ``snippets`` keyword-in-context windows, see :func:`textindex.snippets`)."""
         self.check(query)
-        where, params = ["TRUE"], []
-        terms = list(dict.fromkeys(terms_of(query.q)))
-        with_terms = bool(terms)
-        if query.q.strip() and not terms:
-            return Page(0)
-        for col, value in (("d.outlet", query.outlet), ("d.language", query.language)):
-            if value:
-                where.append(f"{col} = ?")
-                params.append(value)
-        if query.date_from:
-            where.append("d.published_date >= CAST(? AS DATE)")
-            params.append(_pad_date(query.date_from, end=False))
-        if query.date_to:
-            where.append("d.published_date <= CAST(? AS DATE)")
-            params.append(_pad_date(query.date_to, end=True))
-        if query.technique:
-            where.append(
-                "EXISTS (SELECT 1 FROM spans s WHERE s.doc_key = d.key "
-                "AND s.layer = 'techniques' AND s.label = ?)"
-            )
-            params.append(query.technique)
-        if query.source_kind:
-            where.append(
-                "EXISTS (SELECT 1 FROM spans s WHERE s.doc_key = d.key "
-                "AND s.layer = 'claims' AND s.source_kind = ?)"
-            )
-            params.append(query.source_kind)
-        for phrase in re.findall(r'"([^"]+)"', query.q):
-            # DuckDB's LIKE has no default escape character: without ESCAPE a "%" or "_"
-            # in the phrase would be a wildcard.
-            where.append("d.text ILIKE ? ESCAPE '\\'")
-            params.append("%" + _like_literal(phrase) + "%")
+        condition, params = selection(query)
+        # Ranked by summed tf-idf of the searched forms (none under NOT) the article has.
+        wanted = sorted(T.positive_forms(query.tree))
+        ranked = bool(wanted)
         hits = ""
         head: list[Any] = []
-        if with_terms:
-            # Ranked by summed tf-idf over the query terms; every term must occur.
+        if ranked:
             hits = (
-                "JOIN (SELECT t.doc_key, sum(t.tf * ln(1 + n.total / df.df)) AS relevance "
+                "LEFT JOIN (SELECT t.doc_key, sum(t.tf * ln(1 + n.total / df.df)) AS relevance "
                 "FROM terms t JOIN (SELECT term, count(*) AS df FROM terms "
-                "WHERE term IN (SELECT unnest(?)) GROUP BY term) df USING (term) "
+                "WHERE term IN (SELECT unnest(?::VARCHAR[])) GROUP BY term) df USING (term) "
                 "CROSS JOIN (SELECT count(*) AS total FROM documents) n "
-                "GROUP BY t.doc_key HAVING count(*) = ?) h ON h.doc_key = d.key"
+                "GROUP BY t.doc_key) h ON h.doc_key = d.key"
             )
-            head = [terms, len(terms)]
-        relevance = "h.relevance" if with_terms else "NULL"
-        by = query.sort if (query.sort != "relevance" or with_terms) else "published"
+            head = [wanted]
+        relevance = "coalesce(h.relevance, 0)" if ranked else "NULL"
+        by = query.sort if (query.sort != "relevance" or ranked) else "published"
         sort = SORTS[by]
-        base = f"FROM documents d {hits} WHERE {' AND '.join(where)}"
-        total = int(self._value(f"SELECT count(*) {base}", head + params))
+        total = int(self._value(f"SELECT count(*) FROM documents d WHERE {condition}", params))
         sql = (
             f"SELECT d.key, d.doc_id, d.title, d.outlet, d.published, d.language, d.words, "
             f"{relevance} AS relevance, "
@@ -443,12 +321,19 @@ class Store:
             "AND s.layer = 'claims') AS n_claims, "
             "(SELECT count(*) FROM reprints r JOIN reprints o USING (cluster) "
             "WHERE r.doc_key = d.key) AS n_reprints, "
-            "(SELECT count(*) FROM revisions v WHERE v.doc_key = d.key) AS n_revisions "
-            f"{base} ORDER BY {sort} {query.order.upper()} NULLS LAST, d.key "
-            "LIMIT ? OFFSET ?"
+            "(SELECT count(*) FROM revisions v WHERE v.doc_key = d.key) AS n_revisions, "
+            f"{'d.text' if query.tree is not None else 'NULL'} AS text "
+            f"FROM documents d {hits} WHERE {condition} "
+            f"ORDER BY {sort} {query.order.upper()} NULLS LAST, d.key LIMIT ? OFFSET ?"
         )
         offset = (query.page - 1) * query.per_page
         rows = self._rows(sql, [*head, *params, query.per_page, offset])
+        for row in rows:
+            text = row.pop("text")
+            if query.tree is not None:
+                found = T.hits(text, query.tree)
+                row["hits"] = len(found)
+                row["snippets"] = T.snippets(text, found, most=snippets)
         return Page(total, rows)
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:

@@ -141,6 +141,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "DELETE FROM reprints",
         ],
     ),
+    (
+        8,
+        "index terms are matching forms",
+        [
+            # Words are indexed under their stems and lemmas now (textindex.forms), so that
+            # "Белгород" finds "Белгорода"; the store rebuilds the emptied index on opening.
+            "DELETE FROM terms",
+        ],
+    ),
 ]
 
 

@@ -336,8 +336,9 @@ class Store:
                 row["snippets"] = T.snippets(text, found, most=snippets)
         return Page(total, rows)
 
-    def facets(self) -> dict[str, list[tuple[str, int]]]:
-        """Values the filters offer, with document counts."""
+    def facets(self, most: int = 200) -> dict[str, list[tuple[str, int]]]:
+        """Values the filters offer, with document counts (of the open sets narrative, place
+        and source: the ``most`` most frequent)."""
 
         def pairs(sql: str) -> list[tuple[str, int]]:
             return [(r["v"], int(r["n"])) for r in self._rows(sql)]
@@ -359,6 +360,18 @@ class Store:
                 "SELECT source_kind AS v, count(DISTINCT doc_key) AS n FROM spans "
                 "WHERE layer = 'claims' AND source_kind IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1"
             ),
+            "narrative": pairs(
+                "SELECT label AS v, count(DISTINCT doc_key) AS n FROM spans WHERE layer = "
+                f"'narratives' AND label IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {most}"
+            ),
+            "place": pairs(
+                f"SELECT {PLACE} AS v, count(DISTINCT s.doc_key) AS n FROM spans s "
+                f"WHERE {PLACE_SPANS} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {most}"
+            ),
+            "source": [
+                (r["surfaces"][0], int(r["articles"]))
+                for r in self._rows(f"{cited_sources()} LIMIT {most}")
+            ],
         }
 
     # -- reprints -------------------------------------------------------------------

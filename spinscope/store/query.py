@@ -262,9 +262,10 @@ def cited_sources() -> str:
         f"AND trim(source_name) <> '' AND lower(trim(source_name)) NOT IN ({stop})), "
         "f AS (SELECT k, surface, count(*) AS n FROM s GROUP BY 1, 2) "
         "SELECT f.k, list(f.surface ORDER BY f.n DESC, length(f.surface), f.surface) "
-        "AS surfaces, any_value(a.claims) AS claims, any_value(a.articles) AS articles "
-        "FROM f JOIN (SELECT k, count(*) AS claims, count(DISTINCT doc_key) AS articles "
-        "FROM s GROUP BY k) a USING (k) GROUP BY f.k ORDER BY articles DESC, f.k"
+        "AS surfaces, any_value(a.claims) AS claims, any_value(a.articles) AS articles, "
+        "any_value(a.kind) AS kind FROM f JOIN (SELECT k, count(*) AS claims, "
+        "count(DISTINCT doc_key) AS articles, mode(source_kind) AS kind FROM s GROUP BY k) a "
+        "USING (k) GROUP BY f.k ORDER BY articles DESC, f.k"
     )
 
 

@@ -330,7 +330,10 @@ def snippets(
             end = space if space != -1 else end
         inside = [(x, y) for x, y in found if x >= start and y <= end]
         window = text[start:end]
-        out.append({"start": start, "end": end, "text": window, "hits": [list(h) for h in inside]})
+        out.append(
+            {"start": start, "end": end, "text": window, "hits": [list(h) for h in inside],
+             "cut_end": end < len(text)}
+        )  # fmt: skip
     return out
 
 

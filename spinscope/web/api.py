@@ -78,7 +78,11 @@ def router(ex: Any) -> APIRouter:
         if body.store:
             write_access(request)
         key, data = await ex.queue.run(
-            ex.analyze, body.text or "", body.url or "", _fields(body), body.store,
+            ex.analyze,
+            body.text or "",
+            body.url or "",
+            _fields(body),
+            body.store,
             body.any_language,
         )
         return {"ok": True, "key": key, "document": data}
@@ -179,13 +183,17 @@ def router(ex: Any) -> APIRouter:
     @api.get("/stats", summary="Corpus statistics")
     def stats(request: Request) -> dict[str, Any]:
         """Counts plus every dashboard table (techniques per outlet per 1,000 words, over
-        time, top sources, vague-source share, places, events) as columns and rows."""
-        ex.store.check(query_from(request.query_params))  # as on the dashboard
+        time, top sources, vague-source share, places, events) as columns and rows, over the
+        articles the search and filters select (the parameters of `/search`). Rates come with
+        their sample (articles, words, claims) and `low_sample`: true below `minimum_sample`."""
+        query = ex.store.check(query_from(request.query_params))  # as on the dashboard
         tables = {}
         for name, (title, fn) in S.TABLES.items():
-            cols, rows = fn(ex.store)
+            cols, rows = fn(ex.store, query=query)
             tables[name] = {"title": title, "columns": cols, "rows": [list(r) for r in rows]}
-        return {"ok": True, "overview": S.overview(ex.store), "tables": tables}
+        minimum = {"articles": S.MIN_ARTICLES, "words": S.MIN_WORDS, "claims": S.MIN_CLAIMS}
+        return {"ok": True, "overview": S.overview(ex.store, query), "tables": tables,
+                "minimum_sample": minimum}  # fmt: skip
 
     @api.get("/reprints", summary="Reprint clusters")
     def reprints() -> dict[str, Any]:

@@ -29,6 +29,7 @@ from spinscope.render.table import safe_cell
 from spinscope.store import Store
 from spinscope.store import corpus as C
 from spinscope.store import stats as S
+from spinscope.store.textindex import segments
 from spinscope.web import charts
 from spinscope.web.api import router
 from spinscope.web.guard import (
@@ -43,7 +44,7 @@ from spinscope.web.guard import (
     has_token,
     host_name,
 )
-from spinscope.web.inputs import input_item, query_from
+from spinscope.web.inputs import FILTERS, input_item, query_from
 
 HERE = Path(__file__).parent
 
@@ -60,6 +61,7 @@ def _env() -> Any:
     )
     env.globals["version"] = __version__
     env.filters["ts"] = lambda t: "" if t is None else str(t)[:19]
+    env.globals["kwic"] = segments
     return env
 
 
@@ -270,6 +272,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         return render(
             request, "articles.html.j2", query=query, page=page, pages=pages,
             facets=ex.store.facets(), params=params,
+            filter_params={k: v for k, v in params.items() if k in FILTERS},
         )  # fmt: skip
 
     @app.get("/articles/{key}", response_class=HTMLResponse, include_in_schema=False)
@@ -311,16 +314,19 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request) -> Any:
-        ex.store.check(query_from(request.query_params))  # a bad filter is a 400
-        return render(request, "dashboard.html.j2", overview=S.overview(ex.store),
-                      panels=_panels(ex.store))  # fmt: skip
+        # Every panel counts the articles the search and filters select (a bad one is a 400).
+        query = ex.store.check(query_from(request.query_params))
+        params = {k: v for k, v in request.query_params.items() if v and k in FILTERS}
+        return render(request, "dashboard.html.j2", overview=S.overview(ex.store, query),
+                      panels=_panels(ex.store, query), query=query, params=params,
+                      facets=ex.store.facets(), minimum=S)  # fmt: skip
 
     @app.get("/dashboard/{name}.csv", include_in_schema=False)
     def dashboard_csv(request: Request, name: str) -> Response:
-        ex.store.check(query_from(request.query_params))
+        query = ex.store.check(query_from(request.query_params))
         if name not in S.TABLES:
             raise HTTPProblem(404, f"no table {name!r}; tables: {', '.join(S.TABLES)}")
-        cols, rows = S.TABLES[name][1](ex.store)
+        cols, rows = S.TABLES[name][1](ex.store, query=query)
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(cols)
@@ -368,19 +374,25 @@ def _entry_name(entry: str) -> str:
     return tail.replace("-", " ") or entry
 
 
-def _panels(store: Store) -> list[dict[str, Any]]:
-    """The dashboard charts, each drawn from the table its CSV serves."""
+def _panels(store: Store, query: Any = None) -> list[dict[str, Any]]:
+    """The dashboard charts over the articles ``query`` selects, each drawn from the table its
+    CSV serves; every rate carries its sample, greyed below the minimum."""
     out = []
     for name, (title, fn) in S.TABLES.items():
-        _cols, rows = fn(store)
+        _cols, rows = fn(store, query=query)
         if name == "techniques-per-outlet":
-            svg = charts.bar_chart([(r[0], r[4]) for r in rows], "per 1,000 words")
+            svg = charts.bar_chart(
+                [(r[0], r[4], charts.sample(r[1], r[2]), r[5]) for r in rows], "per 1,000 words"
+            )
         elif name == "techniques-over-time":
             svg = charts.line_chart(charts.series_from(rows))
         elif name == "top-sources":
             svg = charts.bar_chart([(f"{r[0]} ({r[1] or '?'})", r[2]) for r in rows], "claims")
         elif name == "vague-sources":
-            svg = charts.bar_chart([(r[0], r[3]) for r in rows], "% of claims")
+            svg = charts.bar_chart(
+                [(r[0], r[3], charts.sample(r[4], claims=r[1]), r[5]) for r in rows],
+                "% of claims",
+            )
         elif name in ("places", "events"):
             svg = charts.bar_chart([(r[0], r[1]) for r in rows], "mentions")
         elif name == "narratives":

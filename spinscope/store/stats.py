@@ -223,6 +223,59 @@ def overview(store: Store, query: Query | None = None) -> dict[str, Any]:
     return out
 
 
+#: The periods attention is counted in, as SQL over ``d.published_date``.
+INTERVALS = {
+    "day": "strftime(d.published_date, '%Y-%m-%d')",
+    "week": "strftime(date_trunc('week', d.published_date), '%Y-%m-%d')",
+    "month": "strftime(d.published_date, '%Y-%m')",
+}
+
+
+def attention(store: Store, query: Query, interval: str = "month",
+              by_outlet: bool = True) -> Table:  # fmt: skip
+    """Attention over time: per period (and outlet, with ``by_outlet``) the dated articles
+    ``query`` selects (``matching``), all dated articles of the outlet in that period
+    (``total``: the articles the outlet, language and date filters leave, whatever the
+    search and the findings filters), the share in percent and ``low_sample`` (``total``
+    below :data:`MIN_ARTICLES`). A period in which an outlet published nothing has no row:
+    its share is undefined, not 0."""
+    period = INTERVALS[interval]
+    condition, params = selection(query)
+    base = Query(outlet=query.outlet, language=query.language, date_from=query.date_from,
+                 date_to=query.date_to)  # fmt: skip
+    base_condition, base_params = selection(base)
+    outlet = "coalesce(d.outlet, '(unknown)')" if by_outlet else "'(all outlets)'"
+    cur = store.cursor()
+    try:
+        result = cur.execute(
+            f"WITH m AS (SELECT {period} AS period, {outlet} AS outlet, count(*) AS matching "
+            f"FROM documents d WHERE d.published_date IS NOT NULL AND {condition} "
+            "GROUP BY 1, 2), "
+            f"t AS (SELECT {period} AS period, {outlet} AS outlet, count(*) AS total "
+            f"FROM documents d WHERE d.published_date IS NOT NULL AND {base_condition} "
+            "GROUP BY 1, 2) "
+            "SELECT t.period, t.outlet, coalesce(m.matching, 0) AS matching, t.total, "
+            "round(100.0 * coalesce(m.matching, 0) / t.total, 2) AS share_percent, "
+            f"t.total < {MIN_ARTICLES} AS low_sample "
+            "FROM t LEFT JOIN m USING (period, outlet) ORDER BY t.period, t.outlet",
+            params + base_params,
+        )
+        return [d[0] for d in result.description], [tuple(r) for r in result.fetchall()]
+    finally:
+        cur.close()
+
+
+def undated(store: Store, query: Query) -> int:
+    """Articles ``query`` selects that have no publication date (left out of the trends)."""
+    condition, params = selection(query)
+    cur = store.cursor()
+    try:
+        sql = f"SELECT count(*) FROM documents d WHERE d.published_date IS NULL AND {condition}"
+        return int(cur.execute(sql, params).fetchone()[0])
+    finally:
+        cur.close()
+
+
 #: name -> (title, function) for every dashboard table; also the CSV download names.
 TABLES = {
     "techniques-per-outlet": ("Persuasion techniques per 1,000 words, by outlet",

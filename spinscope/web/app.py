@@ -30,7 +30,7 @@ from spinscope.store import Store
 from spinscope.store import corpus as C
 from spinscope.store import stats as S
 from spinscope.store.textindex import segments
-from spinscope.web import charts
+from spinscope.web import charts, trends
 from spinscope.web.api import router
 from spinscope.web.guard import (
     SECURITY_HEADERS,
@@ -203,6 +203,7 @@ def create_app(
     _errors(app)
     _pages(app, ex)
     app.include_router(router(ex), prefix="/api/v1")
+    app.include_router(trends.router(ex, render))
     # Outermost, so that oversized bodies are refused before any other work.
     limit = max_body or 2 * settings.max_bytes + 65536
     return BodyLimit(app, limit) if limit else app

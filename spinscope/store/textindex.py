@@ -293,9 +293,15 @@ def hits(text: str, node: Node | None) -> list[tuple[int, int]]:
     if node is None:
         return []
     wanted = positive_forms(node, phrases=False)
-    found = [
-        (m.start(), m.end()) for m in WORD.finditer(text) if wanted.intersection(forms(m.group()))
-    ]
+    found = []
+    if wanted:
+        # Only words that begin like a wanted form can have it (stems and lemmas keep the
+        # first two letters, but for rare suppletive forms: "людей" -> "человек"): looking
+        # up every word of a long article would cost more than the query.
+        found = [
+            (m.start(), m.end()) for m in _starts(frozenset(wanted)).finditer(text)
+            if wanted.intersection(forms(m.group()))
+        ]  # fmt: skip
     for phrase in positive_phrases(node):
         found += [(m.start(), m.end()) for m in re.finditer(_pattern(phrase, "python"), text)]
     found.sort()
@@ -306,6 +312,12 @@ def hits(text: str, node: Node | None) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+@lru_cache(maxsize=256)
+def _starts(wanted: frozenset[str]) -> re.Pattern[str]:
+    heads = sorted({re.escape(f[:2]).replace("е", "[её]") for f in wanted})
+    return re.compile(rf"(?<!\w)(?:{'|'.join(heads)})\w*", re.IGNORECASE)
 
 
 def snippets(

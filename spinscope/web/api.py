@@ -159,7 +159,13 @@ def router(ex: Any) -> APIRouter:
         technique: str | None = Param(
             None, description="A SemEval-2023 or PTC technique name (e.g. Loaded_Language)."
         ),
+        min_score: float | None = Param(
+            None, description="0 to 1: a technique finding (of `technique`) at least this sure."
+        ),
         source_kind: str | None = Param(None, description=" | ".join(SOURCE_KINDS)),
+        source: str | None = Param(None, description="Who a claim is attributed to (stored)."),
+        narrative: str | None = Param(None, description="A narrative catalog entry (stored)."),
+        place: str | None = Param(None, description="A place the article names (stored)."),
         date_from: str | None = Param(None, description="2024-05-31, 2024-05 or 2024."),
         date_to: str | None = Param(None, description="2024-05-31, 2024-05 or 2024."),
         sort: str | None = Param(None, description=" | ".join(SORTS)),
@@ -167,9 +173,14 @@ def router(ex: Any) -> APIRouter:
         page: int = 1,
         per_page: int = Param(25, description="1 to 200."),
     ) -> dict[str, Any]:
-        """Full-text search (all words must occur; "quoted phrases" match exactly) with
-        filters. An unknown parameter or a value a parameter does not take is answered 400
-        with a message naming the parameter and the values it takes."""
+        """Full-text search with filters. `q`: words (all must occur, in any inflected form:
+        `Белгород` finds `Белгорода`), "quoted phrases" (exact), `OR`, `AND`, `NOT` or a
+        leading `-`, parentheses. With `q`, each result has `hits` (occurrences) and
+        `snippets`: up to two keyword-in-context windows, each with `start`/`end` in the
+        document text, its `text` and the `hits` in it (offsets into the document text).
+        An unknown parameter or a value a parameter does not take is answered 400 with a
+        message naming the parameter and the values it takes (for `source`, `narrative`
+        and `place`: the most frequent values stored)."""
         query = query_from(request.query_params)
         result = ex.store.search(query)
         return {

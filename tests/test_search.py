@@ -94,7 +94,8 @@ def test_boolean_queries_and_phrases(store: Store, q: str, expected: list[str]) 
 @pytest.mark.parametrize(
     ("q", "says"),
     [("(levee OR ferry", "not closed"), ("levee)", "unexpected ')'"), ("levee OR", "OR needs"),
-     ("AND levee", "AND needs"), ("levee NOT", "NOT needs"), ("x " * 600, "at most")],
+     ("AND levee", "AND needs"), ("levee NOT", "NOT needs"), ("x " * 600, "at most"),
+     ("a !", "no word to search for")],
 )  # fmt: skip
 def test_a_query_that_cannot_be_read_is_refused_naming_q(store: Store, q: str, says: str) -> None:
     with pytest.raises(ParameterError) as refused:

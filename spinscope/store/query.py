@@ -85,6 +85,11 @@ class Query:
         for ``narrative``, ``place`` and ``source`` (open sets), the values found in the
         store with their article counts, most frequent first."""
         self.tree = T.parse(self.q)
+        if self.tree is None and self.q.strip():
+            # Otherwise it would list every article as if it matched.
+            raise ParameterError(
+                "q", f"{_shown(self.q)} has no word to search for (two or more letters or digits)"
+            )
         self.sort = _one_of("sort", self.sort, tuple(SORTS))
         self.order = _one_of("order", self.order, ORDERS)
         if self.technique is not None:

@@ -159,7 +159,7 @@ def router(ex: Any) -> APIRouter:
         technique: str | None = Param(
             None, description="A SemEval-2023 or PTC technique name (e.g. Loaded_Language)."
         ),
-        min_score: float | None = Param(
+        min_score: str | None = Param(
             None, description="0 to 1: a technique finding (of `technique`) at least this sure."
         ),
         source_kind: str | None = Param(None, description=" | ".join(SOURCE_KINDS)),

@@ -291,3 +291,13 @@ def test_an_old_index_is_rebuilt_with_matching_forms(tmp_path: Path) -> None:
         assert store.search(Query(q="Белгород")).total == 0
     with Store(path) as store:
         assert store.search(Query(q="Белгород")).total == 1
+
+
+def test_the_filters_offer_the_values_of_articles_saved_or_deleted_since(tmp_path: Path) -> None:
+    with Store(tmp_path / "f.duckdb") as store:
+        store.save(doc_of(*ARTICLES[0]))
+        assert store.facets()["outlet"] == [("a.example", 1)]
+        key = store.save(doc_of(*ARTICLES[3]))
+        assert store.facets()["outlet"] == [("a.example", 1), ("b.example", 1)]
+        store.delete(key)
+        assert store.facets()["outlet"] == [("a.example", 1)]

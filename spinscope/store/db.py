@@ -90,6 +90,11 @@ class Store:
         except duckdb.Error as err:
             raise ConfigError(f"{self.path} is not a spinscope database: {err}") from None
         self._write = threading.Lock()
+        #: Incremented by every write transaction: what was computed under an older number
+        #: (the filters' facets) is stale. DuckDB lets one process write a file, so the
+        #: writes that matter all pass here.
+        self.generation = 0
+        self._facets: tuple[int, int, dict[str, list[tuple[str, int]]]] | None = None
         done = [] if read_only else migrate(self._con)
         if 7 in done:
             # Migration 7 empties the clusters, which were made under the old origin rule.
@@ -162,6 +167,7 @@ class Store:
                 cur.execute("BEGIN TRANSACTION")
                 yield cur
                 cur.execute("COMMIT")
+                self.generation += 1
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
@@ -338,7 +344,17 @@ class Store:
 
     def facets(self, most: int = 200) -> dict[str, list[tuple[str, int]]]:
         """Values the filters offer, with document counts (of the open sets narrative, place
-        and source: the ``most`` most frequent)."""
+        and source: the ``most`` most frequent). Every page shows them, so they are kept
+        until the next write."""
+        cached = self._facets
+        if cached is not None and cached[:2] == (self.generation, most):
+            return cached[2]
+        generation = self.generation
+        found = self._facets_now(most)
+        self._facets = (generation, most, found)
+        return found
+
+    def _facets_now(self, most: int) -> dict[str, list[tuple[str, int]]]:
 
         def pairs(sql: str) -> list[tuple[str, int]]:
             return [(r["v"], int(r["n"])) for r in self._rows(sql)]

@@ -301,3 +301,16 @@ def test_the_filters_offer_the_values_of_articles_saved_or_deleted_since(tmp_pat
         assert store.facets()["outlet"] == [("a.example", 1), ("b.example", 1)]
         store.delete(key)
         assert store.facets()["outlet"] == [("a.example", 1)]
+
+
+def test_snippets_show_an_edited_text_not_a_kept_copy(tmp_path: Path) -> None:
+    with Store(tmp_path / "e.duckdb") as store:
+        doc = doc_of(*ARTICLES[5])
+        doc.meta.url = "https://c.example/levee"
+        store.save(doc)
+        (before,) = store.search(Query(q="levee")).rows
+        assert "heavy rain" in before["snippets"][0]["text"]
+        doc.text = doc.text.replace("heavy rain", "a storm surge")
+        store.save(doc)  # the same URL: an edit of the same article
+        (after,) = store.search(Query(q="levee")).rows
+        assert "storm surge" in after["snippets"][0]["text"]

@@ -71,6 +71,8 @@ class Query:
     tree: Any = field(default=None, repr=False, compare=False)
     #: The stored spellings of ``source`` that count as it (set by :meth:`check`).
     source_names: list[str] = field(default_factory=list, repr=False, compare=False)
+    #: Store key -> relevance of every selected document (set by ``Store.scope``).
+    matched: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
     def check(
         self,
@@ -84,7 +86,7 @@ class Query:
         store besides the taxonomies' (a third-party analyzer's), also accepted. ``stored``:
         for ``narrative``, ``place`` and ``source`` (open sets), the values found in the
         store with their article counts, most frequent first."""
-        self.tree = T.parse(self.q)
+        self.tree, self.matched = T.parse(self.q), None
         if self.tree is None and self.q.strip():
             # Otherwise it would list every article as if it matched.
             raise ParameterError(
@@ -287,12 +289,13 @@ def _spans_exist(condition: str) -> str:
     return f"EXISTS (SELECT 1 FROM spans s WHERE s.doc_key = d.key AND {condition})"
 
 
-def selection(query: Query) -> tuple[str, list[Any]]:
+def selection(query: Query, table: str = "terms") -> tuple[str, list[Any]]:
     """One SQL condition on ``documents d`` (with its parameters) that holds for exactly the
-    documents ``query`` (checked) selects: its search and every filter."""
+    documents ``query`` (checked) selects: its search and every filter. ``table``: where the
+    search looks words up (see :func:`textindex.to_sql`)."""
     where, params = ["TRUE"], []
     if query.tree is not None:
-        sql, found = T.to_sql(query.tree)
+        sql, found = T.to_sql(query.tree, table)
         where.append(sql)
         params += found
     for col, value in (("d.outlet", query.outlet), ("d.language", query.language)):

@@ -29,7 +29,7 @@ def _table(store: Store, sql: str, params: list[Any] | None = None,
            query: Query | None = None) -> Table:  # fmt: skip
     """Run ``sql`` over the documents ``query`` selects (all without one): the SQL reads the
     views ``docs`` (documents) and ``sp`` (their spans) instead of the tables."""
-    condition, scope = selection(query) if query is not None else ("TRUE", [])
+    condition, scope = store.scope(query) if query is not None else ("TRUE", [])
     views = (
         "docs AS (SELECT d.key, d.outlet, d.words, d.layers, d.published_date "
         f"FROM documents d WHERE {condition}), "
@@ -240,7 +240,7 @@ def attention(store: Store, query: Query, interval: str = "month",
     below :data:`MIN_ARTICLES`). A period in which an outlet published nothing has no row:
     its share is undefined, not 0."""
     period = INTERVALS[interval]
-    condition, params = selection(query)
+    condition, params = store.scope(query)
     base = Query(outlet=query.outlet, language=query.language, date_from=query.date_from,
                  date_to=query.date_to)  # fmt: skip
     base_condition, base_params = selection(base)
@@ -267,7 +267,7 @@ def attention(store: Store, query: Query, interval: str = "month",
 
 def undated(store: Store, query: Query) -> int:
     """Articles ``query`` selects that have no publication date (left out of the trends)."""
-    condition, params = selection(query)
+    condition, params = store.scope(query)
     cur = store.cursor()
     try:
         sql = f"SELECT count(*) FROM documents d WHERE d.published_date IS NULL AND {condition}"

@@ -257,30 +257,46 @@ def _pattern(phrase: Phrase, dialect: str) -> str:
     return "(?i)" + body
 
 
-def to_sql(node: Node) -> tuple[str, list[Any]]:
-    """A condition on ``documents d`` that holds for the documents matching ``node``."""
+def all_forms(node: Node | None) -> set[str]:
+    """Every index form the query looks up, those under NOT included."""
+    if node is None:
+        return set()
+    if isinstance(node, Word):
+        return set(node.forms)
+    if isinstance(node, Phrase):
+        return {f for w in node.words if WORD.fullmatch(w) for f in forms(w)}
+    return set().union(*(all_forms(c) for c in node.children))
+
+
+def to_sql(node: Node, table: str = "terms") -> tuple[str, list[Any]]:
+    """A condition on ``documents d`` that holds for the documents matching ``node``;
+    ``table``: the index rows to look words up in (the ``terms`` table, or a view of the
+    rows of the query's forms, see ``Store.scope``)."""
     if isinstance(node, Word):
         return (
-            "d.key IN (SELECT doc_key FROM terms WHERE term IN (SELECT unnest(?::VARCHAR[])))",
+            f"d.key IN (SELECT doc_key FROM {table} WHERE term IN (SELECT unnest(?::VARCHAR[])))",
             [list(node.forms)],
         )
     if isinstance(node, Phrase):
-        # The index narrows the candidates (every word's exact form, case folded); the text
-        # decides. A stem would not do: "levee" and "levees" share one.
+        # The index narrows the candidates; the text decides, read only for them (CASE
+        # evaluates its THEN for the rows its WHEN holds: a regular expression over every
+        # article would cost a second per search on 10,000).
         parts, params = [], []
         for w in dict.fromkeys(_fold(w) for w in node.words if WORD.fullmatch(w)):
-            sql, p = to_sql(Word(w, forms(w)))
+            sql, p = to_sql(Word(w, forms(w)), table)
             parts.append(sql)
             params += p
-        parts.append("regexp_matches(coalesce(d.title, '') || chr(10) || d.text, ?)")
         params.append(_pattern(node, "re2"))
-        return "(" + " AND ".join(parts) + ")", params
+        text = "regexp_matches(coalesce(d.title, '') || chr(10) || d.text, ?)"
+        if not parts:
+            return text, params
+        return f"(CASE WHEN {' AND '.join(parts)} THEN {text} ELSE false END)", params
     if node.kind == "not":
-        sql, params = to_sql(node.children[0])
+        sql, params = to_sql(node.children[0], table)
         return f"NOT {sql}", params
     joined, params = [], []
     for child in node.children:
-        sql, p = to_sql(child)
+        sql, p = to_sql(child, table)
         joined.append(sql)
         params += p
     return "(" + f" {node.kind.upper()} ".join(joined) + ")", params

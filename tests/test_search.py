@@ -314,3 +314,16 @@ def test_snippets_show_an_edited_text_not_a_kept_copy(tmp_path: Path) -> None:
         store.save(doc)  # the same URL: an edit of the same article
         (after,) = store.search(Query(q="levee")).rows
         assert "storm surge" in after["snippets"][0]["text"]
+
+
+def test_kept_results_are_dropped_by_the_next_write(tmp_path: Path) -> None:
+    with Store(tmp_path / "m.duckdb") as store:
+        store.save(doc_of(*ARTICLES[0]))
+        query = Query(q="Белгород")
+        assert store.search(query).total == 1
+        assert S.overview(store, store.check(Query(q="Белгород")))["articles"] == 1
+        store.save(doc_of(*ARTICLES[1]))
+        assert store.search(Query(q="Белгород")).total == 2
+        assert S.overview(store, store.check(Query(q="Белгород")))["articles"] == 2
+        _, rows = S.attention(store, store.check(Query(q="Белгород")), by_outlet=False)
+        assert [r[2] for r in rows] == [2]

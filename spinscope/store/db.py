@@ -15,12 +15,12 @@ import hashlib
 import json
 import re
 import threading
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from spinscope.document import LAYER_KEYS, Document
 from spinscope.errors import ConfigError
@@ -44,6 +44,9 @@ from spinscope.store.query import (  # noqa: F401 - SORTS, SOURCE_KINDS, TECHNIQ
 )
 from spinscope.store.textindex import terms_of
 
+#: Results kept by :meth:`Store.memo` (searches' matching keys, dashboard tables, trends).
+_MEMO = 64
+_T = TypeVar("_T")
 #: Article texts kept in memory for search snippets (about 5 KB each) until the next write.
 _TEXTS_KEPT = 2000
 #: Longest span text kept in the ``spans`` table (the full text is in the JSON).
@@ -98,6 +101,9 @@ class Store:
         self.generation = 0
         self._facets: tuple[int, int, dict[str, list[tuple[str, int]]]] | None = None
         self._texts: tuple[int, dict[str, str]] = (0, {})
+        self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._memo_generation = 0
+        self._memo_lock = threading.Lock()
         done = [] if read_only else migrate(self._con)
         if 7 in done:
             # Migration 7 empties the clusters, which were made under the old origin rule.
@@ -148,6 +154,26 @@ class Store:
                 cur.execute("INSERT INTO store_meta VALUES (?, ?)", [name, value])
             finally:
                 cur.close()
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+        """``compute()``, kept under ``key`` until the next write (the last :data:`_MEMO`
+        results): the same search, dashboard or trend asked again — a reload, the next page
+        of results — costs nothing, while anything stored since is always counted."""
+        with self._memo_lock:
+            if self._memo_generation != self.generation:
+                self._memo.clear()
+                self._memo_generation = self.generation
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]  # type: ignore[no-any-return]
+            generation = self.generation
+        value = compute()
+        with self._memo_lock:
+            if generation == self.generation == self._memo_generation:
+                self._memo[key] = value
+                while len(self._memo) > _MEMO:
+                    self._memo.popitem(last=False)
+        return value
 
     # -- writing --------------------------------------------------------------------
     def existing(self, doc: Document) -> StoredCopy | None:
@@ -306,20 +332,23 @@ class Store:
         if query.tree is None:
             return selection(query)
         if query.matched is None:
-            condition, params = selection(query, table="h")
-            rows = self._rows(
-                "WITH h AS MATERIALIZED (SELECT doc_key, term, tf FROM terms "
-                "WHERE term IN (SELECT unnest(?::VARCHAR[]))), "
-                "df AS (SELECT term, count(*) AS df FROM h GROUP BY term), "
-                "r AS (SELECT h.doc_key, sum(h.tf * ln(1 + ? / df.df)) AS relevance FROM h "
-                "JOIN df USING (term) WHERE h.term IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1) "
-                "SELECT d.key, coalesce(r.relevance, 0) AS relevance FROM documents d "
-                f"LEFT JOIN r ON r.doc_key = d.key WHERE {condition}",
-                [sorted(T.all_forms(query.tree)), max(1, self.count()),
-                 sorted(T.positive_forms(query.tree)), *params],
-            )  # fmt: skip
-            query.matched = {r["key"]: float(r["relevance"]) for r in rows}
+            query.matched = self.memo(("matched", *query.key()), lambda: self._matched(query))
         return "d.key IN (SELECT unnest(?::VARCHAR[]))", [list(query.matched)]
+
+    def _matched(self, query: Query) -> dict[str, float]:
+        condition, params = selection(query, table="h")
+        rows = self._rows(
+            "WITH h AS MATERIALIZED (SELECT doc_key, term, tf FROM terms "
+            "WHERE term IN (SELECT unnest(?::VARCHAR[]))), "
+            "df AS (SELECT term, count(*) AS df FROM h GROUP BY term), "
+            "r AS (SELECT h.doc_key, sum(h.tf * ln(1 + ? / df.df)) AS relevance FROM h "
+            "JOIN df USING (term) WHERE h.term IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1) "
+            "SELECT d.key, coalesce(r.relevance, 0) AS relevance FROM documents d "
+            f"LEFT JOIN r ON r.doc_key = d.key WHERE {condition}",
+            [sorted(T.all_forms(query.tree)), max(1, self.count()),
+             sorted(T.positive_forms(query.tree)), *params],
+        )  # fmt: skip
+        return {r["key"]: float(r["relevance"]) for r in rows}
 
     def search(self, query: Query, snippets: int = 2) -> Page:
         """One page of documents matching ``query``, with counts of their findings and, for

@@ -74,6 +74,13 @@ class Query:
     #: Store key -> relevance of every selected document (set by ``Store.scope``).
     matched: dict[str, float] | None = field(default=None, repr=False, compare=False)
 
+    def key(self) -> tuple[Any, ...]:
+        """What selects the documents (the search and the filters, not sort or page): equal
+        for two queries that select the same documents. Call after :meth:`check`."""
+        return (self.q, self.outlet, self.language, self.technique, self.min_score,
+                self.source_kind, self.date_from, self.date_to, self.narrative, self.place,
+                self.source)  # fmt: skip
+
     def check(
         self,
         stored_techniques: Sequence[str] = (),

@@ -29,6 +29,11 @@ def _table(store: Store, sql: str, params: list[Any] | None = None,
            query: Query | None = None) -> Table:  # fmt: skip
     """Run ``sql`` over the documents ``query`` selects (all without one): the SQL reads the
     views ``docs`` (documents) and ``sp`` (their spans) instead of the tables."""
+    key = ("table", sql, *(params or []), *(query.key() if query is not None else ()))
+    return store.memo(key, lambda: _run(store, sql, params, query))
+
+
+def _run(store: Store, sql: str, params: list[Any] | None, query: Query | None) -> Table:
     condition, scope = store.scope(query) if query is not None else ("TRUE", [])
     views = (
         "docs AS (SELECT d.key, d.outlet, d.words, d.layers, d.published_date "
@@ -239,6 +244,13 @@ def attention(store: Store, query: Query, interval: str = "month",
     search and the findings filters), the share in percent and ``low_sample`` (``total``
     below :data:`MIN_ARTICLES`). A period in which an outlet published nothing has no row:
     its share is undefined, not 0."""
+    return store.memo(
+        ("attention", interval, by_outlet, *query.key()),
+        lambda: _attention(store, query, interval, by_outlet),
+    )
+
+
+def _attention(store: Store, query: Query, interval: str, by_outlet: bool) -> Table:
     period = INTERVALS[interval]
     condition, params = store.scope(query)
     base = Query(outlet=query.outlet, language=query.language, date_from=query.date_from,

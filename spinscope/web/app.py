@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -136,6 +137,20 @@ class Explorer:
         return report
 
 
+def _warm(store: Store) -> None:
+    """Load what the first search needs: the stemmer, the ru/uk dictionaries, the index, the
+    filters' values. A failure here is left for that search to report."""
+    from spinscope.store import Query
+
+    try:
+        store.search(Query(q="Белгород OR levee", per_page=1))
+        store.facets()
+    except Exception as err:  # only an optimisation: the request itself will report it
+        import logging
+
+        logging.getLogger("spinscope.web").warning("warming the search failed: %s", err)
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -165,6 +180,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The first search would otherwise load the ru/uk dictionaries (0.6 s) and read the
+        # index from disk while users wait.
+        threading.Thread(target=_warm, args=(ex.store,), name="warm", daemon=True).start()
         yield
         if ex.worker is not None:
             ex.worker.close()

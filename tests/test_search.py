@@ -327,3 +327,22 @@ def test_kept_results_are_dropped_by_the_next_write(tmp_path: Path) -> None:
         assert S.overview(store, store.check(Query(q="Белгород")))["articles"] == 2
         _, rows = S.attention(store, store.check(Query(q="Белгород")), by_outlet=False)
         assert [r[2] for r in rows] == [2]
+
+
+def test_the_same_result_asked_at_once_is_computed_once(tmp_path: Path) -> None:
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls = []
+    lock = threading.Lock()
+
+    def compute() -> int:
+        with lock:
+            calls.append(1)
+        time.sleep(0.2)  # long enough for the other callers to arrive meanwhile
+        return 42
+
+    with Store(tmp_path / "c.duckdb") as store, ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.memo(("k",), compute), range(8)))
+    assert results == [42] * 8 and len(calls) == 1

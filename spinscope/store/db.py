@@ -17,6 +17,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,7 @@ class Store:
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._memo_generation = 0
         self._memo_lock = threading.Lock()
+        self._running: dict[tuple[Any, ...], Future[Any]] = {}
         done = [] if read_only else migrate(self._con)
         if 7 in done:
             # Migration 7 empties the clusters, which were made under the old origin rule.
@@ -158,7 +160,8 @@ class Store:
     def memo(self, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
         """``compute()``, kept under ``key`` until the next write (the last :data:`_MEMO`
         results): the same search, dashboard or trend asked again — a reload, the next page
-        of results — costs nothing, while anything stored since is always counted."""
+        of results — costs nothing, while anything stored since is always counted. Callers
+        asking for a key being computed wait for that computation instead of repeating it."""
         with self._memo_lock:
             if self._memo_generation != self.generation:
                 self._memo.clear()
@@ -167,7 +170,21 @@ class Store:
                 self._memo.move_to_end(key)
                 return self._memo[key]  # type: ignore[no-any-return]
             generation = self.generation
-        value = compute()
+            running = self._running.get((generation, key))
+            if running is None:
+                mine: Future[Any] = Future()
+                self._running[(generation, key)] = mine
+        if running is not None:
+            return running.result()  # type: ignore[no-any-return]
+        try:
+            value = compute()
+        except BaseException as err:
+            mine.set_exception(err)
+            raise
+        finally:
+            with self._memo_lock:
+                self._running.pop((generation, key), None)
+        mine.set_result(value)
         with self._memo_lock:
             if generation == self.generation == self._memo_generation:
                 self._memo[key] = value

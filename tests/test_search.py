@@ -346,3 +346,16 @@ def test_the_same_result_asked_at_once_is_computed_once(tmp_path: Path) -> None:
     with Store(tmp_path / "c.duckdb") as store, ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: store.memo(("k",), compute), range(8)))
     assert results == [42] * 8 and len(calls) == 1
+
+
+def test_the_index_is_kept_sorted_by_term_and_still_finds_everything(tmp_path: Path) -> None:
+    with Store(tmp_path / "i.duckdb") as store:
+        store.save_many([doc_of(*a) for a in ARTICLES])
+        assert not store.sort_index()  # a few rows: not worth a rewrite yet
+        assert store.sort_index(force=True)
+        terms = [r["term"] for r in store._rows("SELECT term FROM terms")]
+        assert terms == sorted(terms) and len(terms) > 50
+        assert ids(store, "Белгород OR levee") == ["en1", "en2", "en3", "ru1", "ru2"]
+        store.save(doc_of("ru4", "a.example", "2031-03-01", "ru", "Снова о Белгороде."))
+        assert ids(store, "Белгород") == ["ru1", "ru2", "ru4"]  # the unsorted tail is read
+        assert store.get_meta("terms_sorted_rows") == str(len(terms))

@@ -263,7 +263,7 @@ class Store:
         with self._transaction() as cur:
             found = cur.execute("SELECT count(*) FROM documents WHERE key = ?", [key])
             n = found.fetchone()[0]
-            for table in ("spans", "provenance", "terms"):
+            for table in ("spans", "provenance", "terms", "search_texts"):
                 cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
             for table in ("signatures", "reprints", "revisions"):
                 cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
@@ -443,9 +443,8 @@ class Store:
         return Page(total, rows)
 
     def texts(self, keys: Sequence[str]) -> dict[str, str]:
-        """The texts of ``keys`` (those stored). Texts are compressed in blocks, so reading
-        25 of them costs a tenth of a second on 10,000 articles: they are fetched by row id
-        and the last :data:`_TEXTS_KEPT` read are kept until the next write."""
+        """The texts of ``keys`` (those stored), from the uncompressed copy the search keeps
+        (migration 9); the last :data:`_TEXTS_KEPT` read are kept until the next write."""
         generation, kept = self._texts
         if generation != self.generation or len(kept) > _TEXTS_KEPT:
             generation, kept = self.generation, {}
@@ -453,21 +452,8 @@ class Store:
         missing = [k for k in dict.fromkeys(keys) if k not in kept]
         if missing:
             marks = ", ".join("?" * len(missing))
-            ids = self._rows(f"SELECT rowid AS r FROM documents WHERE key IN ({marks})", missing)
-            if ids:
-                marks = ", ".join("?" * len(ids))
-                found = self._rows(
-                    f"SELECT key, text FROM documents WHERE rowid IN ({marks})",
-                    [r["r"] for r in ids],
-                )
-                # A write between the two reads could move rows: keep only what was asked.
-                wanted = set(missing)
-                kept.update({r["key"]: r["text"] for r in found if r["key"] in wanted})
-            late = [k for k in missing if k not in kept]
-            if late:
-                marks = ", ".join("?" * len(late))
-                sql = f"SELECT key, text FROM documents WHERE key IN ({marks})"
-                kept.update({r["key"]: r["text"] for r in self._rows(sql, late)})
+            sql = f"SELECT doc_key, text FROM search_texts WHERE doc_key IN ({marks})"
+            kept.update({r["doc_key"]: r["text"] for r in self._rows(sql, missing)})
         return {k: kept[k] for k in keys if k in kept}
 
     def _page_rows(self, keys: list[str], with_text: bool) -> list[dict[str, Any]]:
@@ -732,7 +718,7 @@ def _save_one(cur: Any, item: _Prepared) -> str:
                 "FROM documents WHERE key = ?",
                 [key, key],
             )
-        for table in ("spans", "provenance", "terms", "signatures"):
+        for table in ("spans", "provenance", "terms", "signatures", "search_texts"):
             cur.execute(f"DELETE FROM {table} WHERE doc_key = ?", [key])
         cur.execute(
             "UPDATE documents SET doc_id = ?, source = ?, url = ?, text_hash = ?, title = ?, "
@@ -769,6 +755,7 @@ def _save_one(cur: Any, item: _Prepared) -> str:
             "INSERT INTO terms SELECT ?, unnest(?), unnest(?)",
             [key, list(item.terms), list(item.terms.values())],
         )
+    cur.execute("INSERT INTO search_texts VALUES (?, ?)", [key, doc.text])
     if item.signature is not None:
         cur.execute("INSERT INTO signatures VALUES (?, ?)", [key, item.signature])
     return key

@@ -287,7 +287,10 @@ def to_sql(node: Node, table: str = "terms") -> tuple[str, list[Any]]:
             parts.append(sql)
             params += p
         params.append(_pattern(node, "re2"))
-        text = "regexp_matches(coalesce(d.title, '') || chr(10) || d.text, ?)"
+        text = (
+            "regexp_matches(coalesce(d.title, '') || chr(10) || "
+            "(SELECT t.text FROM search_texts t WHERE t.doc_key = d.key), ?)"
+        )
         if not parts:
             return text, params
         return f"(CASE WHEN {' AND '.join(parts)} THEN {text} ELSE false END)", params

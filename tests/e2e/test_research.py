@@ -58,9 +58,11 @@ def page(browser: Any) -> Iterator[Any]:
     page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1:", "data:"))
-        else (page.problems.append(f"external request {route.request.url}"), route.abort()),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("http://127.0.0.1:", "data:"))
+            else (page.problems.append(f"external request {route.request.url}"), route.abort())
+        ),
     )
     yield page
     context.close()

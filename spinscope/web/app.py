@@ -182,8 +182,10 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The first search would otherwise load the ru/uk dictionaries (0.6 s) and read the
         # index from disk while users wait.
-        threading.Thread(target=_warm, args=(ex.store,), name="warm", daemon=True).start()
+        warming = threading.Thread(target=_warm, args=(ex.store,), name="warm", daemon=True)
+        warming.start()
         yield
+        warming.join(timeout=60)  # the store closes after this: not under a running query
         if ex.worker is not None:
             ex.worker.close()
 

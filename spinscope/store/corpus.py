@@ -236,10 +236,8 @@ def analyze_item(
 
     if isinstance(item, Probe):
         found = resolve(item, settings)
-        if (
-            len(found) != 1
-            or isinstance(found[0], Probe)
-            or (isinstance(found[0], Source) and found[0].kind == "url")
+        if len(found) != 1 or isinstance(found[0], Probe) or (
+            isinstance(found[0], Source) and found[0].kind == "url"
         ):
             raise InputError(item.url, "is a feed or sitemap; ingest it instead")
         item = found[0]

@@ -218,7 +218,7 @@ def test_delete_removes_everything_derived(store: Store) -> None:
     key = store.save(hand_doc(1))
     assert store.delete(key)
     assert not store.delete(key)
-    for table in ("documents", "spans", "terms", "provenance", "signatures"):
+    for table in ("documents", "spans", "terms", "provenance", "signatures", "search_texts"):
         assert store._rows(f"SELECT count(*) AS n FROM {table}")[0]["n"] == 0
 
 

@@ -188,7 +188,8 @@ def test_api_search_get_stats_and_openapi(client: TestClient, store: Store) -> N
     assert doc["schema"] == "spinscope/1" and doc == store.get(key)
     stats = client.get("/api/v1/stats").json()
     assert stats["overview"]["articles"] == 9
-    assert stats["tables"]["vague-sources"]["columns"][-1] == "vague_percent"
+    columns = stats["tables"]["vague-sources"]["columns"]
+    assert columns[3] == "vague_percent" and columns[-2:] == ["articles", "low_sample"]
     assert len(client.get("/api/v1/reprints").json()["clusters"]) == 1
     spec = client.get("/api/openapi.json").json()
     for path in ("/api/v1/analyze", "/api/v1/ingest", "/api/v1/documents/{key}",
@@ -472,7 +473,9 @@ def test_the_analyze_queue_answers_503_with_retry_after_when_full() -> None:
 
 
 def test_serve_off_loopback_prints_a_token_and_requires_it(
-    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     import uvicorn
 
@@ -497,7 +500,9 @@ def test_serve_off_loopback_prints_a_token_and_requires_it(
 
 
 def test_the_default_loopback_server_refuses_origin_null_posts(
-    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """The reported attack: 'serve' with its defaults stored a post sent with Origin: null."""
     import uvicorn

@@ -78,7 +78,11 @@ def router(ex: Any) -> APIRouter:
         if body.store:
             write_access(request)
         key, data = await ex.queue.run(
-            ex.analyze, body.text or "", body.url or "", _fields(body), body.store,
+            ex.analyze,
+            body.text or "",
+            body.url or "",
+            _fields(body),
+            body.store,
             body.any_language,
         )
         return {"ok": True, "key": key, "document": data}
@@ -155,7 +159,13 @@ def router(ex: Any) -> APIRouter:
         technique: str | None = Param(
             None, description="A SemEval-2023 or PTC technique name (e.g. Loaded_Language)."
         ),
+        min_score: str | None = Param(
+            None, description="0 to 1: a technique finding (of `technique`) at least this sure."
+        ),
         source_kind: str | None = Param(None, description=" | ".join(SOURCE_KINDS)),
+        source: str | None = Param(None, description="Who a claim is attributed to (stored)."),
+        narrative: str | None = Param(None, description="A narrative catalog entry (stored)."),
+        place: str | None = Param(None, description="A place the article names (stored)."),
         date_from: str | None = Param(None, description="2024-05-31, 2024-05 or 2024."),
         date_to: str | None = Param(None, description="2024-05-31, 2024-05 or 2024."),
         sort: str | None = Param(None, description=" | ".join(SORTS)),
@@ -163,9 +173,14 @@ def router(ex: Any) -> APIRouter:
         page: int = 1,
         per_page: int = Param(25, description="1 to 200."),
     ) -> dict[str, Any]:
-        """Full-text search (all words must occur; "quoted phrases" match exactly) with
-        filters. An unknown parameter or a value a parameter does not take is answered 400
-        with a message naming the parameter and the values it takes."""
+        """Full-text search with filters. `q`: words (all must occur, in any inflected form:
+        `Белгород` finds `Белгорода`), "quoted phrases" (exact), `OR`, `AND`, `NOT` or a
+        leading `-`, parentheses. With `q`, each result has `hits` (occurrences) and
+        `snippets`: up to two keyword-in-context windows, each with `start`/`end` in the
+        document text, its `text` and the `hits` in it (offsets into the document text).
+        An unknown parameter or a value a parameter does not take is answered 400 with a
+        message naming the parameter and the values it takes (for `source`, `narrative`
+        and `place`: the most frequent values stored)."""
         query = query_from(request.query_params)
         result = ex.store.search(query)
         return {
@@ -179,13 +194,17 @@ def router(ex: Any) -> APIRouter:
     @api.get("/stats", summary="Corpus statistics")
     def stats(request: Request) -> dict[str, Any]:
         """Counts plus every dashboard table (techniques per outlet per 1,000 words, over
-        time, top sources, vague-source share, places, events) as columns and rows."""
-        ex.store.check(query_from(request.query_params))  # as on the dashboard
+        time, top sources, vague-source share, places, events) as columns and rows, over the
+        articles the search and filters select (the parameters of `/search`). Rates come with
+        their sample (articles, words, claims) and `low_sample`: true below `minimum_sample`."""
+        query = ex.store.check(query_from(request.query_params))  # as on the dashboard
         tables = {}
         for name, (title, fn) in S.TABLES.items():
-            cols, rows = fn(ex.store)
+            cols, rows = fn(ex.store, query=query)
             tables[name] = {"title": title, "columns": cols, "rows": [list(r) for r in rows]}
-        return {"ok": True, "overview": S.overview(ex.store), "tables": tables}
+        minimum = {"articles": S.MIN_ARTICLES, "words": S.MIN_WORDS, "claims": S.MIN_CLAIMS}
+        return {"ok": True, "overview": S.overview(ex.store, query), "tables": tables,
+                "minimum_sample": minimum}  # fmt: skip
 
     @api.get("/reprints", summary="Reprint clusters")
     def reprints() -> dict[str, Any]:

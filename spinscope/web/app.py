@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -29,7 +30,8 @@ from spinscope.errors import SpinscopeError
 from spinscope.render.table import safe_cell
 from spinscope.store import Store
 from spinscope.store import stats as S
-from spinscope.web import charts
+from spinscope.store.textindex import segments
+from spinscope.web import charts, trends
 from spinscope.web.api import router
 from spinscope.web.export import router as export_router
 from spinscope.web.guard import (
@@ -44,7 +46,7 @@ from spinscope.web.guard import (
     has_token,
     host_name,
 )
-from spinscope.web.inputs import input_item, query_from
+from spinscope.web.inputs import FILTERS, input_item, query_from
 
 HERE = Path(__file__).parent
 
@@ -61,6 +63,7 @@ def _env() -> Any:
     )
     env.globals["version"] = __version__
     env.filters["ts"] = lambda t: "" if t is None else str(t)[:19]
+    env.globals["kwic"] = segments
     return env
 
 
@@ -135,6 +138,20 @@ class Explorer:
         return report
 
 
+def _warm(store: Store) -> None:
+    """Load what the first search needs: the stemmer, the ru/uk dictionaries, the index, the
+    filters' values. A failure here is left for that search to report."""
+    from spinscope.store import Query
+
+    try:
+        store.search(Query(q="Белгород OR levee", per_page=1))
+        store.facets()
+    except Exception as err:  # only an optimisation: the request itself will report it
+        import logging
+
+        logging.getLogger("spinscope.web").warning("warming the search failed: %s", err)
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -164,7 +181,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The first search would otherwise load the ru/uk dictionaries (0.6 s) and read the
+        # index from disk while users wait.
+        warming = threading.Thread(target=_warm, args=(ex.store,), name="warm", daemon=True)
+        warming.start()
         yield
+        warming.join(timeout=60)  # the store closes after this: not under a running query
         if ex.worker is not None:
             ex.worker.close()
 
@@ -203,6 +225,7 @@ def create_app(
     _pages(app, ex)
     app.include_router(router(ex), prefix="/api/v1")
     app.include_router(export_router(ex))
+    app.include_router(trends.router(ex, render))
     # Outermost, so that oversized bodies are refused before any other work.
     limit = max_body or 2 * settings.max_bytes + 65536
     return BodyLimit(app, limit) if limit else app
@@ -272,6 +295,7 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
         return render(
             request, "articles.html.j2", query=query, page=page, pages=pages,
             facets=ex.store.facets(), params=params,
+            filter_params={k: v for k, v in params.items() if k in FILTERS},
         )  # fmt: skip
 
     @app.get("/articles/{key}", response_class=HTMLResponse, include_in_schema=False)
@@ -313,16 +337,19 @@ def _pages(app: FastAPI, ex: Explorer) -> None:
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(request: Request) -> Any:
-        ex.store.check(query_from(request.query_params))  # a bad filter is a 400
-        return render(request, "dashboard.html.j2", overview=S.overview(ex.store),
-                      panels=_panels(ex.store))  # fmt: skip
+        # Every panel counts the articles the search and filters select (a bad one is a 400).
+        query = ex.store.check(query_from(request.query_params))
+        params = {k: v for k, v in request.query_params.items() if v and k in FILTERS}
+        return render(request, "dashboard.html.j2", overview=S.overview(ex.store, query),
+                      panels=_panels(ex.store, query), query=query, params=params,
+                      facets=ex.store.facets(), minimum=S)  # fmt: skip
 
     @app.get("/dashboard/{name}.csv", include_in_schema=False)
     def dashboard_csv(request: Request, name: str) -> Response:
-        ex.store.check(query_from(request.query_params))
+        query = ex.store.check(query_from(request.query_params))
         if name not in S.TABLES:
             raise HTTPProblem(404, f"no table {name!r}; tables: {', '.join(S.TABLES)}")
-        cols, rows = S.TABLES[name][1](ex.store)
+        cols, rows = S.TABLES[name][1](ex.store, query=query)
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(cols)
@@ -370,19 +397,25 @@ def _entry_name(entry: str) -> str:
     return tail.replace("-", " ") or entry
 
 
-def _panels(store: Store) -> list[dict[str, Any]]:
-    """The dashboard charts, each drawn from the table its CSV serves."""
+def _panels(store: Store, query: Any = None) -> list[dict[str, Any]]:
+    """The dashboard charts over the articles ``query`` selects, each drawn from the table its
+    CSV serves; every rate carries its sample, greyed below the minimum."""
     out = []
     for name, (title, fn) in S.TABLES.items():
-        _cols, rows = fn(store)
+        _cols, rows = fn(store, query=query)
         if name == "techniques-per-outlet":
-            svg = charts.bar_chart([(r[0], r[4]) for r in rows], "per 1,000 words")
+            svg = charts.bar_chart(
+                [(r[0], r[4], charts.sample(r[1], r[2]), r[5]) for r in rows], "per 1,000 words"
+            )
         elif name == "techniques-over-time":
             svg = charts.line_chart(charts.series_from(rows))
         elif name == "top-sources":
             svg = charts.bar_chart([(f"{r[0]} ({r[1] or '?'})", r[2]) for r in rows], "claims")
         elif name == "vague-sources":
-            svg = charts.bar_chart([(r[0], r[3]) for r in rows], "% of claims")
+            svg = charts.bar_chart(
+                [(r[0], r[3], charts.sample(r[4], claims=r[1]), r[5]) for r in rows],
+                "% of claims",
+            )
         elif name in ("places", "events"):
             svg = charts.bar_chart([(r[0], r[1]) for r in rows], "mentions")
         elif name == "narratives":

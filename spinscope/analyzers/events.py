@@ -151,10 +151,16 @@ class EventsAnalyzer(BaseAnalyzer):
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
         english = self.readable(docs)
-        from spinscope.models.events import gate
+        from spinscope.models.events import encode_ahead, gate, marked_text
 
-        for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
-            for event in extract(doc, parsed, gate if self.gated else None):
+        parses = parse_many(english, batch_size)
+        groups = [candidates(doc, parsed) for doc, parsed in zip(english, parses, strict=True)]
+        if self.gated:  # the gate's e5 vectors for the whole batch, in one encoder call
+            encode_ahead([marked_text(doc.text, ev["_sent"], ev["_trig"])
+                          for doc, found in zip(english, groups, strict=True)
+                          for _, _, evs in found for ev in evs if not ev["_plain"]])  # fmt: skip
+        for doc, parsed, found in zip(english, parses, groups, strict=True):
+            for event in extract(doc, parsed, gate if self.gated else None, found):
                 start, end, label = event.pop("start"), event.pop("end"), event.pop("type")
                 doc.add_span("events", start, end, label, None, **event)
         for doc in english:
@@ -195,14 +201,17 @@ def candidates(doc: Document, parsed: Any) -> list[tuple[Any, tuple[int, int], l
 Gate = Callable[[Document, list[dict[str, Any]]], list[tuple[bool, float]]]
 
 
-def extract(doc: Document, parsed: Any, gate: Gate | None = None) -> list[dict[str, Any]]:
-    """Events of ``doc`` as dicts (start, end, type and the item attributes).
+def extract(
+    doc: Document, parsed: Any, gate: Gate | None = None, groups: list | None = None
+) -> list[dict[str, Any]]:
+    """Events of ``doc`` as dicts (start, end, type and the item attributes); ``groups``:
+    its :func:`candidates`, when already found.
 
     ``gate`` scores each trigger event (probability that it reports a literal, physical
     event); those under its threshold are dropped before merging, so a metaphor ("political
     battles") never lends its arguments to a real event of the same sentence.
     """
-    groups = candidates(doc, parsed)
+    groups = candidates(doc, parsed) if groups is None else groups
     if gate is not None:
         # Words with no figurative or sporting use skip the gate ("denied shelling Kherson").
         flat = [ev for _, _, evs in groups for ev in evs if not ev["_plain"]]

@@ -53,3 +53,22 @@ def test_ingest_with_workers_stores_the_same_documents_in_the_same_order(  # typ
             )
     assert [doc_id for doc_id, _ in stored[0]] == ["a0", "a1", "a2", "a4", "a5"]
     assert stored[0] == stored[1]
+
+
+def test_the_servers_analysis_process_starts_with_the_server_not_on_first_use() -> None:
+    """``serve`` starts its analysis process (and loads the models in it) at start-up: on
+    first use the spawn and the loading ran while page views waited (load test p95 500-600
+    ms on the first round after start, 120-150 ms later)."""
+    from spinscope.config import Settings
+    from spinscope.web.worker import AnalysisProcess
+
+    proc = AnalysisProcess(Settings(layers=["boilerplate"]))
+    try:
+        proc.start()
+        pool = proc._pool
+        assert pool is not None and len(pool._processes) == 1  # running before any analysis
+        data = proc.analyze("Invented: a title\nThe pier reopens on Friday.\n", "", {})
+        assert data["document"]["title"] == "Invented: a title"
+        assert proc._pool is pool  # the same process served the analysis
+    finally:
+        proc.close()

@@ -185,6 +185,8 @@ def create_app(
         # index from disk while users wait.
         warming = threading.Thread(target=_warm, args=(ex.store,), name="warm", daemon=True)
         warming.start()
+        if ex.worker is not None:
+            ex.worker.start()  # the analysis process loads its models now, not on first use
         yield
         warming.join(timeout=60)  # the store closes after this: not under a running query
         if ex.worker is not None:

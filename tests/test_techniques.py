@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers
 
+from spinscope.analyzers import technique_spans as ts
 from spinscope.analyzers import techniques as tech
 from spinscope.document import Document
 from spinscope.eval import ptc
@@ -47,11 +48,11 @@ def test_bio_round_trip_on_curly_quotes_multibyte_and_article_end(model, corpus)
         for s, e in enc.offsets:
             piece = text[s:e]
             assert e > s and (piece.rstrip() == piece or piece.isspace())
-        tags = tech.bio_encode(enc.offsets, spans)
-        p_in = [0.0 if t == tech.O else 1.0 for t in tags]
-        p_b = [1.0 if t == tech.B else 0.0 for t in tags]
+        tags = ts.bio_encode(enc.offsets, spans)
+        p_in = [0.0 if t == ts.O else 1.0 for t in tags]
+        p_b = [1.0 if t == ts.B else 0.0 for t in tags]
         decoded = [
-            tech.snap_to_words(text, s, e) for s, e, _ in tech.bio_decode(enc.offsets, p_in, p_b)
+            ts.snap_to_words(text, s, e) for s, e, _ in ts.bio_decode(enc.offsets, p_in, p_b)
         ]
         assert decoded == spans, aid
     assert any(e == len(texts[a]) for a, _, _, e in gold)  # the fixture has a span at the end
@@ -59,28 +60,28 @@ def test_bio_round_trip_on_curly_quotes_multibyte_and_article_end(model, corpus)
 
 def test_bio_encode_marks_first_piece_of_each_adjacent_span_as_b():
     offsets = [(0, 3), (4, 7), (8, 11), (12, 15)]
-    assert tech.bio_encode(offsets, [(0, 7), (8, 15)]) == [tech.B, tech.I, tech.B, tech.I]
-    assert tech.bio_encode(offsets, [(5, 9)]) == [tech.O, tech.B, tech.I, tech.O]
+    assert ts.bio_encode(offsets, [(0, 7), (8, 15)]) == [ts.B, ts.I, ts.B, ts.I]
+    assert ts.bio_encode(offsets, [(5, 9)]) == [ts.O, ts.B, ts.I, ts.O]
 
 
 def test_snap_to_words_widens_partial_words_and_trims_space():
     text = "  the treasonous thugs  "
-    assert tech.snap_to_words(text, 8, 14) == (6, 16)
-    assert tech.snap_to_words(text, 0, 24) == (2, 22)
+    assert ts.snap_to_words(text, 8, 14) == (6, 16)
+    assert ts.snap_to_words(text, 0, 24) == (2, 22)
 
 
 def test_snap_to_words_keeps_contractions_and_possessives_whole():
     text = "the fog of irony weren’t thick; Steinle's killer hasn't"
     i = text.index("fog")
-    assert text[slice(*tech.snap_to_words(text, i, text.index("’")))] == "fog of irony weren’t"
+    assert text[slice(*ts.snap_to_words(text, i, text.index("’")))] == "fog of irony weren’t"
     i = text.index("s killer")
-    assert text[slice(*tech.snap_to_words(text, i, i + 8))] == "Steinle's killer"
+    assert text[slice(*ts.snap_to_words(text, i, i + 8))] == "Steinle's killer"
     text = "a plan to sabotage Russia-U.S. talks. Next"
     i = text.index("Russia")
-    assert text[slice(*tech.snap_to_words(text, i, i + 8))] == "Russia-U.S"
-    assert tech.snap_to_words(text, 0, 6) == (0, 6)  # "a plan": no joiner at its ends
+    assert text[slice(*ts.snap_to_words(text, i, i + 8))] == "Russia-U.S"
+    assert ts.snap_to_words(text, 0, 6) == (0, 6)  # "a plan": no joiner at its ends
     # a quote mark that closes a word is not an apostrophe inside one
-    assert tech.snap_to_words("‘thugs’ here", 1, 6) == (1, 6)
+    assert ts.snap_to_words("‘thugs’ here", 1, 6) == (1, 6)
 
 
 def test_sentence_bounds_stop_at_sentence_ends_and_lines():
@@ -88,7 +89,7 @@ def test_sentence_bounds_stop_at_sentence_ends_and_lines():
 
     def around(word: str) -> str:
         i = text.index(word)
-        return text[slice(*tech.sentence_bounds(text, i, i + len(word)))]
+        return text[slice(*ts.sentence_bounds(text, i, i + len(word)))]
 
     assert around("doubt that") == "But they doubt that it works!"
     assert around("Because") == "“Because,” he said."
@@ -97,14 +98,14 @@ def test_sentence_bounds_stop_at_sentence_ends_and_lines():
     assert around("Title") == "Title"
     assert around("works! Why") == "But they doubt that it works! Why?"  # never narrower
     assert around("Next") == "Next."
-    assert tech.sentence_bounds("Mr. Smith doubts it. Yes.", 4, 9) == (0, 20)  # not at "Mr."
-    assert tech.sentence_bounds("The U.S. Army and J. Doe lie. So.", 18, 24) == (0, 29)
+    assert ts.sentence_bounds("Mr. Smith doubts it. Yes.", 4, 9) == (0, 20)  # not at "Mr."
+    assert ts.sentence_bounds("The U.S. Army and J. Doe lie. So.", 18, 24) == (0, 29)
 
 
 def test_function_word_spans_are_not_findings():
-    assert not tech.has_content_word("the")
-    assert not tech.has_content_word("in the")
-    assert tech.has_content_word("the regime")
+    assert not ts.has_content_word("the")
+    assert not ts.has_content_word("in the")
+    assert ts.has_content_word("the regime")
 
 
 def test_widened_duplicates_collapse_to_one_span_per_technique():
@@ -122,7 +123,7 @@ def test_widened_duplicates_collapse_to_one_span_per_technique():
 
 def test_windows_cover_every_piece_with_overlap():
     for n in (1, 254, 255, 600, 1000):
-        wins = tech.windows(n, 254, 192)
+        wins = ts.windows(n, 254, 192)
         covered = set()
         for a, b in wins:
             assert 0 <= a < b <= n and b - a <= 254
@@ -238,10 +239,10 @@ def test_hysteresis_decoding_grows_confident_cores_and_stops_at_lines():
     p_in = [0.3, 0.9, 0.3, 0.3, 0.3]
     p_b = [0.2, 0.0, 0.0, 0.2, 0.0]
     # without a low threshold only the core; with it the run grows to the line end
-    assert [x[:2] for x in tech.bio_decode(offsets, p_in, p_b, 0.5)] == [(3, 5)]
-    grown = tech.bio_decode(offsets, p_in, p_b, 0.5, low=0.25, text=text)
+    assert [x[:2] for x in ts.bio_decode(offsets, p_in, p_b, 0.5)] == [(3, 5)]
+    grown = ts.bio_decode(offsets, p_in, p_b, 0.5, low=0.25, text=text)
     assert [x[:2] for x in grown] == [(0, 8)]  # "dd ee" has no confident core: dropped
-    assert tech.merge_close("ab cd\nef", [(0, 2, 1.0), (3, 5, 0.5), (6, 8, 1.0)], 2) == [
+    assert ts.merge_close("ab cd\nef", [(0, 2, 1.0), (3, 5, 0.5), (6, 8, 1.0)], 2) == [
         (0, 5, 0.75),
         (6, 8, 1.0),
     ]

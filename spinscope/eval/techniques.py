@@ -93,6 +93,7 @@ def bench(model_dir: str | Path | None, folder: str | Path, batch_size: int = 16
     """
     import numpy as np
 
+    from spinscope.analyzers import technique_spans as ts
     from spinscope.analyzers import techniques as tech
     from spinscope.document import Document
 
@@ -118,7 +119,7 @@ def bench(model_dir: str | Path | None, folder: str | Path, batch_size: int = 16
         segs = net.segments_of(d.text, d.content_ranges())
         n_tokens += sum(len(s.ids) for s in segs)
         jobs = sorted(
-            ((k, a, b) for k, s in enumerate(segs) for a, b in tech.windows(len(s.ids))),
+            ((k, a, b) for k, s in enumerate(segs) for a, b in ts.windows(len(s.ids))),
             key=lambda j: j[2] - j[1],
         )
         for i in range(0, len(jobs), batch_size):

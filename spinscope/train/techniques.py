@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from spinscope.analyzers.techniques import (
+from spinscope.analyzers.technique_spans import (
     N_EXTRA,
     WINDOW,
     TextIndex,

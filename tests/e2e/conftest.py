@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from spinscope.store import Store
-from tests.e2e.corpus import DATA, E2E_TOKEN, hand_doc, served, spinscope
+from tests.e2e.corpus import CHROMIUM, CHROMIUM_ARGS, DATA, E2E_TOKEN, hand_doc, served, spinscope
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +22,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         store.recluster()
     with served(db, "--layers", "boilerplate", env={"SPINSCOPE_TOKEN": E2E_TOKEN}) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's), one per test module; test modules skip without it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

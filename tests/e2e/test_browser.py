@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.corpus import AUTH, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.corpus import AUTH, CHROMIUM
 
 #: A form post waits for a real analysis in the worker process (started on first use), which
 #: on a busy machine takes longer than Playwright's default 30 s.
@@ -27,16 +27,6 @@ ANALYSIS_WAIT_MS = 120_000
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

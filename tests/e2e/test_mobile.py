@@ -18,7 +18,7 @@ import pytest
 from spinscope.document import Document
 from spinscope.render.html import render_html
 from spinscope.store import Store
-from tests.e2e.corpus import CHROMIUM, CHROMIUM_ARGS, find, hand_doc, served
+from tests.e2e.corpus import CHROMIUM, find, hand_doc, served
 from tests.e2e.test_browser import _pixel_stats
 
 if not CHROMIUM.exists():
@@ -51,16 +51,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
         keys = store.save_many([long_doc(), *docs])
     with served(db, "--layers", "boilerplate") as base:
         yield base, keys[0]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any, width: int = 400, offline: bool = False) -> Any:

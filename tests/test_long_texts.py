@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import spinscope.analyzers.technique_spans as ts
 import spinscope.analyzers.techniques as tech
 from spinscope.config import Settings
 from spinscope.document import Document
@@ -107,7 +108,7 @@ def fake_outputs(model: tech.TechniquesModel, segs: list[Any], every: int = 12) 
     out = []
     for seg in segs:
         probs = np.zeros((len(seg.ids), 3), np.float32)
-        probs[:, tech.O] = 1.0
+        probs[:, ts.O] = 1.0
         probs[::every] = [0.0, 1.0, 0.0]  # B
         hidden = np.zeros((len(seg.ids), model.config["hidden_size"]), np.float32)
         per_technique = np.zeros((len(seg.ids), len(model.labels)), np.float32)
@@ -121,13 +122,13 @@ def test_widening_spans_to_sentences_reads_a_long_line_once(
 ) -> None:
     line = " ".join(base_text().split("\n")[::2])  # one line of many sentences
     seen = {"ends": 0}
-    real = tech._ends
+    real = ts._ends
 
     def counting(text: str, m: Any) -> bool:
         seen["ends"] += 1
         return real(text, m)
 
-    monkeypatch.setattr(tech, "_ends", counting)
+    monkeypatch.setattr(ts, "_ends", counting)
     # Sentence widening belongs to the BIO decoder (one technique per span).
     monkeypatch.setitem(model.config, "decoder", "bio")
     monkeypatch.setitem(model.config, "second_label", 1.0)
@@ -135,7 +136,7 @@ def test_widening_spans_to_sentences_reads_a_long_line_once(
     monkeypatch.setitem(model.config, "sentence_widen", 0.0)  # widen every span
     segs = model.segments_of(line)
     found = model.candidates(line, segs, fake_outputs(model, segs))
-    matches = sum(1 for _ in tech._SENTENCE_END.finditer(line))
+    matches = sum(1 for _ in ts._SENTENCE_END.finditer(line))
     assert len(found) > 50
     assert seen["ends"] <= matches  # each sentence end judged once, not once per span
 
@@ -145,8 +146,8 @@ def test_span_features_never_normalise_the_whole_text_per_segment(
 ) -> None:
     text = base_text()
     lengths: list[int] = []
-    real = tech._norm
-    monkeypatch.setattr(tech, "_norm", lambda s: lengths.append(len(s)) or real(s))
+    real = ts._norm
+    monkeypatch.setattr(ts, "_norm", lambda s: lengths.append(len(s)) or real(s))
     doc = Document(id="d", source="d.txt", text=text)
     load_pipeline(Settings(layers=["boilerplate"])).run(doc)
     segs = model.segments_of(text, doc.content_ranges())
@@ -158,15 +159,15 @@ def test_span_features_never_normalise_the_whole_text_per_segment(
 def test_text_index_answers_what_the_line_scans_answered() -> None:
     rng = random.Random(7)
     text = base_text().replace("Share this article\n", "") + "Mr. Smith said so. U.S. Army. Yes."
-    index = tech.TextIndex(text)
-    assert index.normed == tech._norm(text)
+    index = ts.TextIndex(text)
+    assert index.normed == ts._norm(text)
     for _ in range(400):
         start = rng.randrange(len(text) - 1)
         end = min(len(text), start + rng.randint(1, 80))
-        assert tech.sentence_bounds(text, start, end, index) == tech.sentence_bounds(
+        assert ts.sentence_bounds(text, start, end, index) == ts.sentence_bounds(
             text, start, end
         )
-        phrase = tech._norm(text[start:end])
+        phrase = ts._norm(text[start:end])
         if phrase:
             assert index.occurrences(phrase, start, end) == index.normed.count(phrase)
 
@@ -175,8 +176,8 @@ def test_repetitions_are_counted_within_a_window_on_very_long_texts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     text = "The regime lies. " + "Filler words here. " * 40 + "The regime lies."
-    monkeypatch.setattr(tech.TextIndex, "REPEAT_WINDOW", 100)
-    index = tech.TextIndex(text)
+    monkeypatch.setattr(ts.TextIndex, "REPEAT_WINDOW", 100)
+    index = ts.TextIndex(text)
     assert index.occurrences("the regime lies.", 0, 16) == 1  # the copy is out of reach
     assert index.occurrences("filler words here.", 400, 418) > 1
 

@@ -50,8 +50,8 @@ from spinscope.geo.gazetteer import (
     resolve,
 )
 from spinscope.geo.weapons import find_weapons
-from spinscope.models import SPACY_PACKAGE
-from spinscope.models.parse import parse_many
+from spinscope.models import NER_PACKAGE, SPACY_PACKAGE
+from spinscope.models.parse import parse_many, with_ner
 from spinscope.slavic.entities import annotate_slavic, slavic_provenance
 
 _SPACY_LABELS = {
@@ -142,7 +142,8 @@ class EntitiesAnalyzer(BaseAnalyzer):
         readable = self.readable(docs)
         slavic = {id(d): code for d in readable if (code := language_of(d).code) in ("ru", "uk")}
         english = [d for d in readable if id(d) not in slavic]
-        for doc, parsed in zip(english, parse_many(english, batch_size), strict=True):
+        parsed_many = with_ner(english, parse_many(english, batch_size), batch_size)
+        for doc, parsed in zip(english, parsed_many, strict=True):
             annotate(doc, parsed)
         for doc in readable:
             if id(doc) in slavic:  # Russian/Ukrainian: spinscope.slavic (own provenance)

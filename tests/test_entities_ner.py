@@ -56,3 +56,11 @@ def test_loading_the_medium_ner_warns_nothing() -> None:
         nlp = spacy_ner()
     assert nlp.pipe_names == ["ner"]  # the rest of the pipeline is neither loaded nor run
     assert [str(w.message)[:60] for w in caught] == []
+
+
+def test_a_person_named_like_a_month_stays_one_person() -> None:
+    # the medium model alone reads "Theresa" PERSON + "May's" DATE, and "Mrs May" a DATE
+    _, found = entities("British Prime Minister Theresa May’s deal failed. Mrs May left in May.")
+    assert ("Theresa May", "PERSON", "Theresa May") in found
+    assert ("Mrs May", "PERSON", "Mrs May") in found
+    assert ("May", "DATE", "") in found  # the month is still a date

@@ -89,18 +89,33 @@ def parse(doc: Document) -> Any:
     return parse_many([doc])[0]
 
 
+#: Month names: the medium model reads "May" in "Theresa May" and "Mrs May" as a DATE.
+_MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "july", "august",
+                     "september", "october", "november", "december"))  # fmt: skip
+
+
 def with_ner(docs: Sequence[Document], parsed: Sequence[Any], batch_size: int = 8) -> list[Any]:
     """Copies of the parses ``parsed`` of ``docs`` whose entities are those of the medium
     model's NER (:func:`spinscope.models.spacy_ner`); the shared parses stay as they are, so
-    claims and events keep the small model's entities their rules were tuned on."""
+    claims and events keep the small model's entities their rules were tuned on.
+
+    One exception: where the small model reads a PERSON and the medium one a lone month
+    name inside it ("Theresa May": PERSON "Theresa" + DATE "May"), the PERSON is kept."""
     from spacy.util import filter_spans
 
     texts = [d.text.translate(_ASCII) for d in docs]
     out = []
     for sdoc, ner in zip(parsed, spacy_ner().pipe(texts, batch_size=batch_size), strict=True):
         copy = sdoc.copy()
-        spans = (copy.char_span(e.start_char, e.end_char, e.label_, alignment_mode="expand")
-                 for e in ner.ents)  # fmt: skip
-        copy.ents = filter_spans([s for s in spans if s is not None])
+        spans = [copy.char_span(e.start_char, e.end_char, e.label_, alignment_mode="expand")
+                 for e in ner.ents]  # fmt: skip
+        spans = [s for s in spans if s is not None]
+        for person in (e for e in sdoc.ents if e.label_ == "PERSON"):
+            inside = [s for s in spans if s.start < person.end and person.start < s.end]
+            months = (s for s in inside if s.label_ == "DATE")
+            if any(s.text.lower().removesuffix("'s") in _MONTHS for s in months):
+                spans = [s for s in spans if s not in inside]
+                spans.append(copy.char_span(person.start_char, person.end_char, "PERSON"))
+        copy.ents = filter_spans(spans)
         out.append(copy)
     return out

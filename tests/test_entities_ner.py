@@ -64,3 +64,11 @@ def test_a_person_named_like_a_month_stays_one_person() -> None:
     assert ("Theresa May", "PERSON", "Theresa May") in found
     assert ("Mrs May", "PERSON", "Mrs May") in found
     assert ("May", "DATE", "") in found  # the month is still a date
+
+
+def test_a_named_massacre_is_one_event_when_the_medium_model_calls_its_name_a_nationality() -> None:
+    # the Belgorod example: en_core_web_md reads NORP "Yolka" and leaves "Massacre" out
+    _, found = entities("Belgorod has been the target of intense Ukrainian bombardment, such as "
+                        "the tragic Yolka Massacre on December 30, 2023.")  # fmt: skip
+    assert ("Yolka Massacre", "EVENT", "Yolka Massacre") in found
+    assert not [f for f in found if f[0] == "Yolka"]

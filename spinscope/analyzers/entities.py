@@ -197,6 +197,14 @@ def annotate(doc: Document, parsed: Any) -> None:
         start, end = _trim(doc.text, e.start_char, e.end_char)
         if start >= end:
             continue
+        # the medium model's NORP "Yolka" in "the tragic Yolka Massacre"; not a place ("Kursk
+        # Offensive" is about the region) nor a headline ("Americans Attack Iran": no "the")
+        head = parsed[e.end] if e.end < len(parsed) else None
+        before = {t.lower_ for t in parsed[max(0, e.start - 2) : e.start]}
+        if (head is not None and e.label_ in ("NORP", "ORG", "PERSON") and head.text.istitle()
+                and head.lower_ in _EVENT_HEADS and head.pos_ in ("NOUN", "PROPN")
+                and "the" in before):  # fmt: skip
+            end, label = head.idx + len(head), "EVENT"
         text = doc.text[start:end]
         if label == "ORG" and text.split()[-1].lower() in _EVENT_HEADS:
             label = "EVENT"  # spaCy's ORG for "Yolka Massacre"

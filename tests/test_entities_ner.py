@@ -72,3 +72,10 @@ def test_a_named_massacre_is_one_event_when_the_medium_model_calls_its_name_a_na
                         "the tragic Yolka Massacre on December 30, 2023.")  # fmt: skip
     assert ("Yolka Massacre", "EVENT", "Yolka Massacre") in found
     assert not [f for f in found if f[0] == "Yolka"]
+
+
+def test_theresa_may_is_one_person_where_the_medium_model_stops_at_theresa() -> None:
+    _, found = entities("Sputnik: Does Theresa May have any chance of getting the deal through?")
+    assert ("Theresa May", "PERSON", "Theresa May") in found
+    _, found = entities("The court heard John Smith May 5, 2019.")  # a date after a name
+    assert not [f for f in found if f[0].endswith("Smith May")]

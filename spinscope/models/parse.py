@@ -17,7 +17,7 @@ from typing import Any
 
 from spinscope.document import Document
 from spinscope.errors import InputError
-from spinscope.models import spacy_nlp
+from spinscope.models import spacy_ner, spacy_nlp
 
 #: How many parsed documents are kept (a batch of articles, not a whole corpus).
 _CACHE_SIZE = 64
@@ -87,3 +87,44 @@ def parse_many(docs: Sequence[Document], batch_size: int = 8) -> list[Any]:
 def parse(doc: Document) -> Any:
     """The spaCy ``Doc`` for ``doc.text`` (parsed once per document and cached)."""
     return parse_many([doc])[0]
+
+
+#: Month names: the medium model reads "May" in "Theresa May" and "Mrs May" as a DATE.
+_MONTHS = frozenset(("january", "february", "march", "april", "may", "june", "july", "august",
+                     "september", "october", "november", "december"))  # fmt: skip
+
+
+def with_ner(docs: Sequence[Document], parsed: Sequence[Any], batch_size: int = 8) -> list[Any]:
+    """Copies of the parses ``parsed`` of ``docs`` whose entities are those of the medium
+    model's NER (:func:`spinscope.models.spacy_ner`); the shared parses stay as they are, so
+    claims and events keep the small model's entities their rules were tuned on.
+
+    One exception: where the small model reads a PERSON and the medium one a lone month
+    name inside it ("Theresa May": PERSON "Theresa" + DATE "May") or cuts off its last word,
+    a month name ("Theresa"), the PERSON is kept."""
+    from spacy.util import filter_spans
+
+    texts = [d.text.translate(_ASCII) for d in docs]
+    out = []
+    for sdoc, ner in zip(parsed, spacy_ner().pipe(texts, batch_size=batch_size), strict=True):
+        copy = sdoc.copy()
+        spans = [copy.char_span(e.start_char, e.end_char, e.label_, alignment_mode="expand")
+                 for e in ner.ents]  # fmt: skip
+        spans = [s for s in spans if s is not None]
+        for person in (e for e in sdoc.ents if e.label_ == "PERSON"):
+            inside = [s for s in spans if s.start < person.end and person.start < s.end]
+            months = (s for s in inside if s.label_ == "DATE")
+            cut = person[-1].lower_ in _MONTHS and all(s.label_ == "PERSON" for s in inside)
+            if cut or any(s.text.lower().removesuffix("'s") in _MONTHS for s in months):
+                spans = [s for s in spans if s not in inside]
+                spans.append(copy.char_span(person.start_char, person.end_char, "PERSON"))
+        for name in [s for s in spans if s.label_ == "PERSON" and s.end + 1 < len(copy)]:
+            month, after = copy[name.end], copy[name.end + 1]
+            if month.text.istitle() and month.lower_ in _MONTHS and not after.like_num:
+                # "Theresa" PERSON + "May" (no day after it): one name
+                spans = [s for s in spans if s is not name and s.start != name.end]
+                spans.append(copy[name.start : name.end + 1])
+                spans[-1].label_ = "PERSON"
+        copy.ents = filter_spans(spans)
+        out.append(copy)
+    return out

@@ -181,6 +181,21 @@ def test_export_streams_one_page_at_a_time(db: Path, monkeypatch: pytest.MonkeyP
         assert reads == [3, 3, 3, 2]
 
 
+def test_export_of_a_search_builds_no_snippets(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export reads only the keys of each page: the hits and keyword-in-context snippets
+    a results page shows would be computed for every exported document and thrown away."""
+    from spinscope.store import textindex
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an export built a results page's snippets")
+
+    monkeypatch.setattr(textindex, "hits", refuse)
+    monkeypatch.setattr(textindex, "snippets", refuse)
+    with Store(db, read_only=True) as store:
+        sent = [key for key, _ in E.matching(store, Query(q="Lysohirka"))]
+        assert len(sent) == store.page_keys(Query(q="Lysohirka", per_page=200))[0] > 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

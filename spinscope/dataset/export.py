@@ -1,6 +1,6 @@
 """Export any result set of the store as rows: CSV, JSONL, or the Parquet dataset layout.
 
-The documents come from :meth:`Store.search` page by page (the articles page's query and
+The documents come from :meth:`Store.page_keys` page by page (the articles page's query and
 filters, no cap), each read back as its stored ``spinscope/1`` object and flattened with
 :mod:`spinscope.dataset.rows`, so an export holds exactly the columns of a ``spinscope
 batch`` dataset: the ``documents`` table, or one layer's table, one row per finding.
@@ -69,15 +69,16 @@ def matching(store: Store, query: Query) -> Iterator[tuple[str, dict[str, Any]]]
     store.check(query)
     seen: set[str] = set()
     while True:
-        result = store.search(query)
+        # The page's keys only: the fields and snippets of a results page are not needed.
+        _, page = store.page_keys(query)
         # A document moved to a later page by a write in between is sent once.
-        keys = [k for k in dict.fromkeys(r["key"] for r in result.rows) if k not in seen]
+        keys = [k for k in dict.fromkeys(page) if k not in seen]
         seen.update(keys)
         found = store.get_many(keys)
         for key in keys:
             if key in found:  # else deleted since the page was read
                 yield key, found.pop(key)
-        if len(result.rows) < query.per_page:
+        if len(page) < query.per_page:
             return
         query.page += 1
 

@@ -407,6 +407,23 @@ class Store:
         """One page of documents matching ``query``, with counts of their findings and, for
         a search, ``hits`` (occurrences of the searched words) and ``snippets`` (up to
         ``snippets`` keyword-in-context windows, see :func:`textindex.snippets`)."""
+        total, keys = self.page_keys(query)
+        matched = query.matched
+        ranked = bool(T.positive_forms(query.tree))
+        rows = self._page_rows(keys, with_text=query.tree is not None)
+        for row in rows:
+            row["relevance"] = matched.get(row["key"]) if matched is not None and ranked else None
+            text = row.pop("text")
+            if query.tree is not None:
+                found = T.hits(text, query.tree)
+                row["hits"] = len(found)
+                row["snippets"] = T.snippets(text, found, most=snippets)
+        return Page(total, rows)
+
+    def page_keys(self, query: Query) -> tuple[int, list[str]]:
+        """(number of documents matching ``query``, the keys of its page ``query.page`` in
+        its order): what a page of results or of an export holds, without the fields and
+        snippets a results page shows."""
         self.check(query)
         condition, params = self.scope(query)
         matched = query.matched
@@ -441,15 +458,7 @@ class Store:
                     [*params, query.per_page, offset],
                 )
             ]
-        rows = self._page_rows(keys, with_text=query.tree is not None)
-        for row in rows:
-            row["relevance"] = matched.get(row["key"]) if matched is not None and ranked else None
-            text = row.pop("text")
-            if query.tree is not None:
-                found = T.hits(text, query.tree)
-                row["hits"] = len(found)
-                row["snippets"] = T.snippets(text, found, most=snippets)
-        return Page(total, rows)
+        return total, keys
 
     def texts(self, keys: Sequence[str]) -> dict[str, str]:
         """The texts of ``keys`` (those stored), from the uncompressed copy the search keeps

@@ -265,3 +265,18 @@ def test_special_ids_rejects_a_vocabulary_without_them():
     tok = Tokenizer(models.WordLevel({"[UNK]": 0, "a": 1}, unk_token="[UNK]"))
     with pytest.raises(ValueError):
         tech.special_ids(tok)
+
+
+def test_provenance_scores_are_keyed_by_the_set_they_were_measured_on() -> None:
+    """Like every layer's provenance: {set description: {metric: value}}, so a reader sees
+    which real articles each score comes from (the model card's config keeps them flat)."""
+    metrics = tech.by_eval_set({
+        "taxonomy": "semeval2023", "eval": "SemEval-2023 val", "span_f1": {"en": 0.44},
+        "ptc_val": {"eval": "PTC val (67 articles)", "si_f1": 0.45},
+    })  # fmt: skip
+    assert metrics == {"SemEval-2023 val": {"span_f1": {"en": 0.44}},
+                       "PTC val (67 articles)": {"si_f1": 0.45}}  # fmt: skip
+    shipped = tech.TechniquesAnalyzer().provenance().metrics
+    assert shipped and all(isinstance(v, dict) and " " in k for k, v in shipped.items())
+    assert any(k.startswith("SemEval-2023") for k in shipped)
+    assert any(k.startswith("PTC") for k in shipped)

@@ -483,6 +483,24 @@ class TechniquesModel:
 TRAINED_LANGUAGES = frozenset({"en", "fr", "de", "it", "pl", "ru"})
 
 
+def by_eval_set(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The model card's metrics keyed by the set they were measured on, as every layer's
+    provenance is (``{set description: {metric: value}}``): the config holds the SemEval
+    figures flat beside their ``eval`` description, and each other set (``ptc_val``) as a
+    dict with its own ``eval``."""
+    flat = {k: v for k, v in metrics.items() if not (isinstance(v, dict) and "eval" in v)}
+    out: dict[str, Any] = {}
+    if flat:
+        name = str(flat.pop("eval", "SemEval-2023 Task 3 held-out articles"))
+        flat.pop("taxonomy", None)
+        out[name] = flat
+    for value in metrics.values():
+        if isinstance(value, dict) and "eval" in value:
+            rest = dict(value)
+            out[str(rest.pop("eval"))] = rest
+    return out
+
+
 class TechniquesAnalyzer(BaseAnalyzer):
     """Finds persuasion-technique spans: the 23 SemEval-2023 techniques, in any language the
     multilingual encoder reads (or PTC's 14 with the ``taxonomy`` setting ``ptc``)."""
@@ -511,7 +529,7 @@ class TechniquesAnalyzer(BaseAnalyzer):
         prov.model = self.net.config.get("model_id", self.model)
         metrics = self.net.config.get("metrics", {})
         if metrics:
-            prov.metrics = {"taxonomy": self.net.output_taxonomy, **metrics}
+            prov.metrics = by_eval_set(metrics)
         return prov
 
     def __call__(self, doc: Document) -> None:

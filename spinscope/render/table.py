@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from spinscope.dataset.rows import flatten
 from spinscope.document import LAYER_KEYS
 from spinscope.render.findings import layers_in
 
@@ -34,27 +34,18 @@ def safe_cell(value: Any) -> Any:
 
 def finding_rows(data: dict[str, Any]) -> Iterator[list[Any]]:
     """One row of :data:`COLUMNS` per finding of ``data`` (a ``spinscope/1`` object), layer
-    by layer in display order; a document without findings has none."""
+    by layer in display order; a document without findings has none. The cells are those of
+    a dataset's layer tables (:func:`spinscope.dataset.rows.flatten`) plus the layer."""
     doc = data["document"]
+    _, tables = flatten(data)
     for layer in layers_in(data):
-        label_key, score_key = LAYER_KEYS.get(layer, ("label", "score"))
-        shown = {"start", "end", "text", label_key, score_key}
-        for i, item in enumerate(data[layer]):
+        for r in tables.get(layer, []):
             # Claims have no label field in the contract: each is "a claim".
-            label = item.get(label_key) if label_key else layer.rstrip("s")
-            rest = {k: v for k, v in item.items() if k not in shown}
+            label = r["label"] if LAYER_KEYS.get(layer, ("label",))[0] else layer.rstrip("s")
             yield [
-                doc["id"],
-                doc.get("source"),
-                layer,
-                i,
-                item["start"],
-                item["end"],
-                item["text"],
-                label,
-                item.get(score_key) if score_key else None,
-                json.dumps(rest, ensure_ascii=False, separators=(",", ":")) if rest else "",
-            ]
+                doc["id"], doc.get("source"), layer, r["index"], r["start"], r["end"],
+                r["text"], label, r["score"], r["attrs"] or "",
+            ]  # fmt: skip
 
 
 def render_csv(data: dict[str, Any], header: bool = True) -> str:

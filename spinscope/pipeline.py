@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from spinscope.analyzers.base import Analyzer, available_layers, create
+from spinscope.analyzers.base import Analyzer, BaseAnalyzer, available_layers, create
 from spinscope.config import Settings
 from spinscope.document import Document
 from spinscope.errors import ConfigError, SpinscopeError, printable
@@ -58,17 +58,50 @@ class Pipeline:
         return doc
 
     def run_many(self, docs: Sequence[Document]) -> list[Document]:
-        """Run every analyzer over ``docs`` (batched). Raises AnalyzerError on a failure."""
-        for analyzer in self.analyzers:
-            try:
-                analyzer.pipe(docs, batch_size=self.settings.batch_size)
-            except SpinscopeError:
-                raise
-            except Exception as err:  # an analyzer bug: name it, never swallow it
-                raise AnalyzerError(analyzer.name, ",".join(d.id for d in docs), err) from err
+        """Run every analyzer over ``docs`` (batched). Raises AnalyzerError on a failure.
+
+        The spaCy parse that later layers share is started in a background thread as soon
+        as boilerplate has marked the content, so it runs beside the techniques encoder
+        (:func:`spinscope.models.parse.parse_ahead`); results are the same either way."""
+        ahead = None
+        try:
+            for i, analyzer in enumerate(self.analyzers):
+                if ahead is None and self._parse_ahead_before(i):
+                    from spinscope.models.parse import parse_ahead
+
+                    wanted = {id(d): d for a in self.analyzers[i:] for d in _parses(a, docs)}
+                    ahead = parse_ahead(list(wanted.values()), self.settings.batch_size) or False
+                try:
+                    analyzer.pipe(docs, batch_size=self.settings.batch_size)
+                except SpinscopeError:
+                    raise
+                except Exception as err:  # an analyzer bug: name it, never swallow it
+                    raise AnalyzerError(analyzer.name, ",".join(d.id for d in docs), err) from err
+        finally:
+            if ahead:
+                ahead.join()  # never leave a parse running into the next batch
         for doc in docs:
             doc.sort_layers()
         return list(docs)
+
+    def _parse_ahead_before(self, i: int) -> bool:
+        """Whether to start the shared parse before analyzer ``i``: boilerplate (which the
+        language guess and the content ranges come from) has run, ``i`` does not parse, and
+        a later analyzer does."""
+        done = {layer for a in self.analyzers[:i] for layer in a.provides}
+        if "boilerplate" not in done and any("boilerplate" in a.provides for a in self.analyzers):
+            return False
+        return not _parsing(self.analyzers[i]) and any(map(_parsing, self.analyzers[i + 1 :]))
+
+
+def _parsing(analyzer: Analyzer) -> bool:
+    """Whether ``analyzer`` says which documents it parses (BaseAnalyzer.parses overridden)."""
+    method = getattr(type(analyzer), "parses", None)
+    return method is not None and method is not BaseAnalyzer.parses
+
+
+def _parses(analyzer: Analyzer, docs: Sequence[Document]) -> list[Document]:
+    return analyzer.parses(docs) if _parsing(analyzer) else []  # type: ignore[attr-defined]
 
 
 def _build(wanted: list[str], settings: Settings) -> list[Analyzer]:

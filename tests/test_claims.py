@@ -237,12 +237,12 @@ def test_sentences_the_rules_drop_are_not_scored_and_the_others_score_the_same(
     ]
     needed = [non_claim_reason(t) is None for t in texts]
     assert needed == [True, False, True, False, True]
-    rows: list[int] = []
+    fed: list[tuple[int, ...]] = []
     session = scorer._session
 
     class Counting:
         def run(self, names, feed):  # type: ignore[no-untyped-def]
-            rows.append(len(feed["input_ids"]))
+            fed.extend(tuple(r) for r in feed["input_ids"])
             return session.run(names, feed)
 
     all_scores = scorer.score(texts)
@@ -251,10 +251,21 @@ def test_sentences_the_rules_drop_are_not_scored_and_the_others_score_the_same(
         some = scorer.score(texts, needed)
     finally:
         scorer.__dict__["_session"] = session
-    assert sum(rows) == 3
+    dropped = {tuple(scorer._tok.encode(texts[i]).ids) for i in (1, 3)}
+    assert fed and not dropped & set(fed)  # the dropped sentences never reach the model
     assert np.isnan(some[1]) and np.isnan(some[3])
     kept = [i for i, n in enumerate(needed) if n]
     assert np.array_equal(some[kept], all_scores[kept])
-    # One sentence left of a batch runs as that batch did (two rows), not alone.
     one = scorer.score(texts, [i == 2 for i in range(len(texts))])
     assert one[2] == all_scores[2]
+
+
+def test_a_sentence_scores_the_same_to_the_last_bit_whatever_is_scored_with_it(
+    scorer: ClaimScorer,
+) -> None:
+    sentence = "Prices rose by 5 percent in March."
+    others = [f"Prices rose by {n} percent in {m}." for n in range(2, 9) for m in ("May", "June")]
+    alone = scorer.score([sentence])[0]
+    assert scorer.score([*others, sentence])[-1] == alone  # same length: one batch
+    assert scorer.score(["A much longer sentence about budgets, taxes and spending.", sentence,
+                         "Short."])[1] == alone  # fmt: skip

@@ -1,5 +1,5 @@
-"""People and organisations come from the medium English model's NER, read on a copy of the
-shared parse: the claims and events layers keep the small model's parse and entities."""
+"""People and organisations come from the medium English model's NER, set on the shared
+parse, so the claims, events and attribution rules read the same entities as the layer."""
 
 from __future__ import annotations
 
@@ -43,10 +43,12 @@ def test_a_surname_takes_the_full_name_with_the_medium_model_too() -> None:
     assert ("Kavanaugh", "Brett Kavanaugh") in canon
 
 
-def test_the_shared_parse_keeps_the_small_models_entities() -> None:
+def test_the_shared_parse_carries_the_medium_models_entities() -> None:
     doc, _ = entities(TEXT)
     shared = {(e.text, e.label_) for e in parse(doc).ents}
-    assert ("Trump", "ORG") in shared  # what claims and events read
+    assert ("Trump", "PERSON") in shared  # what claims, events and attribution read
+    assert ("Trump", "ORG") not in shared  # the small model's reading is not run
+    assert [t.ent_type_ for t in parse(doc) if t.text == "Trump"] == ["PERSON"]  # token level too
 
 
 def test_loading_the_medium_ner_warns_nothing() -> None:

@@ -501,9 +501,9 @@ def claim_attribution(sent: Any, start: int, end: int, text: str, offset: int) -
 
 def attribute(text: str) -> dict[str, Any]:
     """The attribution of a whole sentence or passage (parses ``text`` with spaCy)."""
-    from spinscope.models import spacy_nlp
+    from spinscope.models.parse import parse_text
 
-    doc = spacy_nlp()(text)
+    doc = parse_text(text)
     best = dict(NONE)
     for sent in doc.sents:
         found = claim_attribution(sent, sent.start_char, sent.end_char, text, 0)

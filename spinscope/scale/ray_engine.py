@@ -66,6 +66,26 @@ class ShardActor:
         return {k: [r[k] for r in results] for k in results[0]} if results else {}
 
 
+def _map_shards(dataset: Any, fn: Any, **kwargs: Any) -> Any:
+    """``dataset.map_batches(fn, **kwargs)`` with a bounded retry of a dead actor's shard.
+
+    Ray Data starts a dead actor again and retries its task, by default without end: a shard
+    that kills every actor it meets (memory) would loop. ``max_task_retries`` bounds it;
+    past it the pass stops and spinscope.scale.batch.run gives the unfinished shards their
+    next attempt. Ray 2.60 takes it only as a deprecated extra argument (it warns; the
+    warning is for us, not for users, so it is silenced); a Ray that no longer takes it
+    keeps its own policy."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*ray_remote_args.* is deprecated")
+        try:
+            return dataset.map_batches(fn, **kwargs, max_restarts=-1,
+                                       max_task_retries=TASK_RETRIES)  # fmt: skip
+        except TypeError:
+            return dataset.map_batches(fn, **kwargs)
+
+
 def run(
     shards: list[Shard], out: Path, settings: Settings, workers: int, address: str | None
 ) -> Iterator[ShardResult]:
@@ -97,19 +117,15 @@ def run(
     # Locally the actors share this machine's cores; on a cluster each node decides.
     threads = max(1, cores() // workers) if not address else 0
     rows = [{"shard": pickle.dumps(s)} for s in shards]
-    dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+    dataset = _map_shards(
+        ray.data.from_items(rows, override_num_blocks=len(rows)),
         ShardActor,
         fn_constructor_args=(settings, str(out.resolve()), threads),
         batch_size=1,
         # One shard at a time per actor: an actor that dies takes one shard with it, and
-        # a slow shard does not hold others queued behind it. Ray Data starts a dead actor
-        # again and retries its shard, by default without end: a shard that kills every
-        # actor it meets (memory) would loop. Bounded here; past it the pass stops and
-        # spinscope.scale.batch.run gives the unfinished shards their next attempt.
+        # a slow shard does not hold others queued behind it.
         compute=ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
         num_cpus=1,
-        max_restarts=-1,
-        max_task_retries=TASK_RETRIES,
     )
     try:
         for row in dataset.iter_rows():

@@ -233,16 +233,11 @@ def _loaded_chunks(  # type: ignore[no-untyped-def]
         except SpinscopeError as err:
             note(item.location, "failed", str(err))
             continue
-        digest = doc.meta.url or f"{R.text_hash(doc)} {doc.meta.outlet}"
-        if digest in seen:
-            note(item.location, "skipped", "same text as another input of this run")
+        status = stored_status(doc, store, versions, seen)
+        if status in SKIPPED:
+            note(item.location, "skipped", SKIPPED[status])
             continue
-        seen.add(digest)
-        stored = store.existing(doc)
-        if stored is not None and stored.same_content and stored.analyzers == versions:
-            note(item.location, "skipped", "already stored by the same analyzer versions")
-            continue
-        if stored is not None and not stored.same_content:
+        if status == "edited":
             edited.add(item.location)
         loaded.append((item.location, doc))
         if len(loaded) >= room():
@@ -250,6 +245,29 @@ def _loaded_chunks(  # type: ignore[no-untyped-def]
             loaded.clear()
     if loaded:
         yield loaded
+
+
+#: Why an input is not stored again, by :func:`stored_status`.
+SKIPPED = {
+    "repeat": "same text as another input of this run",
+    "stored": "already stored by the same analyzer versions",
+}
+
+
+def stored_status(doc: Document, store: Store, versions: str, seen: set[str]) -> str:
+    """What storing ``doc`` would do: ``repeat`` (another input of this run had its URL, or
+    its text and outlet), ``stored`` (stored already with the same text and ``versions``),
+    ``edited`` (stored with another text: a new revision) or ``new``. Adds it to ``seen``."""
+    digest = doc.meta.url or f"{R.text_hash(doc)} {doc.meta.outlet}"
+    if digest in seen:
+        return "repeat"
+    seen.add(digest)
+    stored = store.existing(doc)
+    if stored is None:
+        return "new"
+    if not stored.same_content:
+        return "edited"
+    return "stored" if stored.analyzers == versions else "new"
 
 
 def _outcome(result: tuple[str, str, Any]) -> Outcome:
@@ -333,16 +351,11 @@ def load_dataset(root: Path, store: Store, commit_every: int = 256) -> IngestRep
             report.failed += 1
             report.failures.append((where, f"not a valid spinscope/1 document: {err}"))
             continue
-        digest = doc.meta.url or f"{R.text_hash(doc)} {doc.meta.outlet}"
-        stored = store.existing(doc)
-        if digest in seen or (
-            stored is not None
-            and stored.same_content
-            and stored.analyzers == analyzer_versions(doc.provenance)
-        ):
+        status = stored_status(doc, store, analyzer_versions(doc.provenance), seen)
+        if status in SKIPPED:
             report.skipped += 1
             continue
-        seen.add(digest)
+        report.revised += status == "edited"
         ready.append(doc)
         if len(ready) >= commit_every:
             commit()

@@ -124,13 +124,23 @@ class Explorer:
                 return C.ingest(items, self.settings, self.store, pipe)
         from spinscope.document import Document
         from spinscope.errors import InputError
+        from spinscope.store.db import analyzer_versions
 
         report = C.IngestReport(total=len(items))
         sendable = [i for i in items if not isinstance(i, InputError)]
         results = [(e.source, "error", str(e)) for e in items if isinstance(e, InputError)]
         results += self.worker.analyze_many(sendable, any_language) if sendable else []
-        docs = [Document.from_dict(value) for _, kind, value in results if kind == "ok"]
         report.failures = [(where, value) for where, kind, value in results if kind != "ok"]
+        # The analysis process loads and fetches (this process fetches nothing), so the
+        # skips of ingest (an input repeated, or stored already by the same analyzers) are
+        # decided here, on what comes back: nothing is stored twice or counted as new.
+        docs, seen = [], set()
+        for doc in (Document.from_dict(value) for _, kind, value in results if kind == "ok"):
+            status = C.stored_status(doc, self.store, analyzer_versions(doc.provenance), seen)
+            report.skipped += status in C.SKIPPED
+            report.revised += status == "edited"
+            if status not in C.SKIPPED:
+                docs.append(doc)
         report.keys = self.store.save_many(docs) if docs else []
         report.analyzed, report.failed = len(docs), len(report.failures)
         report.total = len(results)

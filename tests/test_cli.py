@@ -166,3 +166,24 @@ def test_running_the_pipeline_twice_replaces_every_layer() -> None:
     # One provenance per analyzer that ran (the narratives layer has no catalog here).
     assert sorted(p.analyzer for p in doc.provenance) == recorded
     assert len(recorded) == len([a for a in pipe.analyzers if set(a.provides) & set(first)])
+
+
+def test_help_paragraphs_are_joined_so_the_terminal_wraps_them() -> None:
+    from spinscope.cli import reflow
+
+    text = ("Analyze articles\nquickly.\n\nEvery finding is a span\nwith exact offsets.\n\n"
+            "Example:  spinscope analyze a.txt\n  --format html\n\n- one\n- two")  # fmt: skip
+    assert reflow(text) == (
+        "Analyze articles quickly.\n\nEvery finding is a span with exact offsets.\n\n"
+        "Example:  spinscope analyze a.txt\n  --format html\n\n- one\n- two"
+    )
+
+
+def test_every_command_help_is_reflowed_once_the_commands_are_attached() -> None:
+    from spinscope.cli import _attach
+    from spinscope.cli.app import app
+
+    _attach()
+    analyze = next(c for c in app.registered_commands if c.callback.__name__ == "analyze")
+    prose = analyze.help.split("\n\n")[1]
+    assert prose.startswith("Every finding is a span") and "\n" not in prose

@@ -131,12 +131,13 @@ def bench_cmd(
     characters/s, share of the total, and the process's peak memory once the layer's models
     are loaded (the last line gives the peak of the whole run).
 
-    Layers run one after another over each batch (in the pipeline's order), so each
-    layer's time is its own; the spaCy parse that claims, entities and events share has
-    its own row, "(parse)". Then the whole pipeline runs again as `analyze` runs it (the
-    parse in a thread beside the techniques encoder): its time is the last line, the one
-    to compare between releases. Loading is timed on a warm-up document. The machine's
-    other work counts too: compare runs made side by side.
+    Layers run one after another over each batch (in the pipeline's order), so
+    each layer's time is its own; the spaCy parse that claims, entities and
+    events share has its own row, "(parse)". Then the whole pipeline runs again
+    as `analyze` runs it (the parse in a thread beside the techniques encoder):
+    its time is the last line, the one to compare between releases. Loading is
+    timed on a warm-up document. The machine's other work counts too: compare
+    runs made side by side.
 
     Example:  spinscope bench ../shared/data/ptc/unlabeled/articles --limit 30
     """

@@ -32,8 +32,9 @@ def analyzer(lang: str) -> Any:
 
 
 def norm(word: str) -> str:
-    """Matching form of a word: lower case, ё as е, one kind of apostrophe."""
-    low = word.lower().replace("ё", "е")
+    """Matching form of a word: case folded, ё as е, one kind of apostrophe (also the
+    search index's, spinscope.store.textindex)."""
+    low = word.casefold().replace("ё", "е")
     for ch in "’ʼ`´‘":
         low = low.replace(ch, "'")
     return low

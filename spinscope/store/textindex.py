@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from spinscope.errors import ParameterError
+from spinscope.slavic.morph import norm
 
 #: A word as the index sees it: two or more letters or digits.
 WORD = re.compile(r"\w{2,}", re.UNICODE)
@@ -42,17 +43,10 @@ def _english() -> Any:
     return snowballstemmer.stemmer("english")
 
 
-def _fold(word: str) -> str:
-    low = word.casefold().replace("ё", "е")
-    for ch in "’ʼ`´‘":
-        low = low.replace(ch, "'")
-    return low
-
-
 @lru_cache(maxsize=300_000)
 def forms(word: str) -> tuple[str, ...]:
     """The matching forms of one word (see the module docstring), most specific first."""
-    low = _fold(word)
+    low = norm(word)
     if _CYRILLIC.search(low):
         from spinscope.slavic.morph import analyzer
 
@@ -63,7 +57,7 @@ def forms(word: str) -> tuple[str, ...]:
                 # first guess is kept, further guesses would only add noise.
                 if n and not parse.is_known:
                     continue
-                lemma = _fold(parse.normal_form)
+                lemma = norm(parse.normal_form)
                 if lemma not in out:
                     out.append(lemma)
         return tuple(out)
@@ -282,7 +276,7 @@ def to_sql(node: Node, table: str = "terms") -> tuple[str, list[Any]]:
         # evaluates its THEN for the rows its WHEN holds: a regular expression over every
         # article would cost a second per search on 10,000).
         parts, params = [], []
-        for w in dict.fromkeys(_fold(w) for w in node.words if WORD.fullmatch(w)):
+        for w in dict.fromkeys(norm(w) for w in node.words if WORD.fullmatch(w)):
             sql, p = to_sql(Word(w, forms(w)), table)
             parts.append(sql)
             params += p

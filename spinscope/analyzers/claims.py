@@ -67,7 +67,8 @@ class ClaimScorer:
         A score depends on the text alone, to the last bit: texts are scored in groups of
         the same length in word pieces, so no row is padded, and a lone text is run twice
         (onnxruntime's one-row path rounds differently). Measured: the same scores whether
-        a batch holds 8 or 45 articles; a third less time than padded per-article batches."""
+        a batch holds 8 or 45 articles; a third less time than padded per-article batches
+        (research/scale/claims_batching.py)."""
         out = np.full(len(texts), np.nan, dtype=np.float64)
         if not texts:
             return out
